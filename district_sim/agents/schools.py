@@ -1,0 +1,96 @@
+"""Schools and their principals.
+
+Principals are Mesa agents: they make the few, consequential decisions of the model
+(take an initiative on or buffer it, advocate upward) one at a time, as people do. Their
+state lives in :class:`Schools`, a structure of arrays, so the monthly vectorised step
+can read every school's leadership at once; the agent's attributes are views on it.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from ..mechanisms.initiatives import Initiative
+
+
+class Schools:
+    """One row a school: its principal's state and the school's core conditions."""
+
+    def __init__(self, poverty: np.ndarray) -> None:
+        n = poverty.size
+        self.poverty = poverty
+        #: High-poverty school: over 75% high-need students (the NCES definition).
+        self.high_poverty = poverty > 0.75
+        self.leadership = np.full(n, 0.5)
+        self.principal_tenure = np.zeros(n)
+        #: Principal's oversight capacity over initiative load (0-1; 1 = not stretched).
+        self.focus = np.ones(n)
+        #: Academically challenging content, 0-1 (0.5 = national norm).
+        self.rigor = np.full(n, 0.5)
+        #: Whole-school supports for student engagement, 0-1 (0.5 = norm).
+        self.climate = np.full(n, 0.5)
+        #: Teachers' sense of leadership support, 0-1 (drives retention).
+        self.support = np.full(n, 0.75)
+
+    @property
+    def n(self) -> int:
+        return self.poverty.size
+
+
+class Principal(mesa.Agent):
+    """The connective tissue between the central office and a school's classrooms."""
+
+    def __init__(self, model: mesa.Model, school: int) -> None:
+        super().__init__(model)
+        self.school = school
+
+    @property
+    def leadership(self) -> float:
+        return float(self.model.schools.leadership[self.school])
+
+    @property
+    def tenure_years(self) -> float:
+        return float(self.model.schools.principal_tenure[self.school])
+
+    def gatekeep(self, initiative: Initiative, draw: float) -> float:
+        """Decide how far the school takes an initiative on (bridge 1, buffer 0).
+
+        Aligned work is bridged into the school. Unaligned work is buffered with a
+        probability that grows with the district's buffering and the principal's
+        leadership; a compliance mandate cannot be refused, only halved.
+        """
+        settings = self.model.settings
+        if initiative.aligned or not settings.mechanisms.buffering:
+            return 1.0
+        protect = settings.strategy.buffering * (0.5 + self.leadership)
+        if draw >= min(1.0, protect):
+            return 1.0
+        return 0.5 if initiative.compliance else 0.0
+
+    def advocate(self) -> float:
+        """How strongly the principal presses the central office for the strategy's needs.
+
+        The need is the underfunding of the aligned work the school has taken on;
+        a stronger instructional leader presses harder.
+        """
+        portfolio = self.model.portfolio
+        mine = portfolio.active & portfolio.aligned & (portfolio.adoption[self.school] > 0)
+        if not mine.any():
+            return 0.0
+        need = float(np.mean(1.0 - portfolio.funding[mine]))
+        return self.leadership * need
+
+    def as_dict(self) -> dict:
+        s = self.model.schools
+        i = self.school
+        return {
+            "school": i,
+            "principal_id": self.unique_id,
+            "leadership": self.leadership,
+            "tenure_years": self.tenure_years,
+            "focus": float(s.focus[i]),
+            "high_poverty": bool(s.high_poverty[i]),
+            "rigor": float(s.rigor[i]),
+            "climate": float(s.climate[i]),
+        }

@@ -1,0 +1,72 @@
+"""PELP's organisational elements as district state, and the coherence index.
+
+Each element is a number in [0, 1]. Three are read off the agents each month
+(culture from teachers' cynicism, structures from principals' focus, resources from
+where the money goes); two change slowly each summer (systems are rebuilt around the
+work that actually runs; stakeholders' support follows visible results and cuts).
+The coherence index summarises how far they, and the work teachers are asked to do,
+line up behind the theory of action. It is an observation: it drives nothing by
+itself; the elements act through their own mechanisms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..agents.schools import Schools
+from ..agents.teachers import Teachers
+from .initiatives import Portfolio
+
+ELEMENTS = ("culture", "structures", "systems", "resources", "stakeholders")
+
+
+@dataclass
+class Elements:
+    culture: float = 1.0
+    structures: float = 1.0
+    systems: float = 0.5
+    resources: float = 0.5
+    stakeholders: float = 0.5
+    #: Attention-weighted alignment of the work teachers actually carry (1 if none).
+    portfolio_alignment: float = 1.0
+    #: Share of initiative demand teachers can meet (1 = no overload).
+    load_fit: float = 1.0
+    coherence: float = 0.5
+
+    def observe(
+        self, teachers: Teachers, schools: Schools, portfolio: Portfolio,
+        budget_aligned: float, budget_unaligned: float,
+    ) -> None:
+        """Read the month's elements off the agents and recompute the index."""
+        self.culture = float(1.0 - teachers.cynicism.mean())
+        self.structures = float(schools.focus.mean())
+        spent = budget_aligned + budget_unaligned
+        self.resources = float(budget_aligned / spent) if spent > 0 else 1.0
+        carried = (portfolio.adoption * portfolio.active * portfolio.teacher_demand).sum(axis=0)
+        total = carried.sum()
+        self.portfolio_alignment = float(carried[portfolio.aligned].sum() / total) if total > 0 else 1.0
+        self.load_fit = float(teachers.attention_met.mean())
+        self.coherence = coherence_index(self)
+
+    def summer(self, achievement_change: float, budget_cut: float) -> None:
+        """Slow elements: systems follow the work that runs; support follows results."""
+        self.systems += 0.2 * (self.portfolio_alignment - self.systems)
+        target = 0.5 + 5.0 * achievement_change - 0.5 * budget_cut
+        self.stakeholders += 0.3 * (target - self.stakeholders)
+        self.systems = float(np.clip(self.systems, 0.0, 1.0))
+        self.stakeholders = float(np.clip(self.stakeholders, 0.0, 1.0))
+
+
+def coherence_index(e: Elements) -> float:
+    """Geometric mean of the five elements, the portfolio's alignment and its fit.
+
+    A geometric mean, because PELP's claim is that a strategy works only when all the
+    elements line up: one element near zero pulls the index toward zero, which an
+    arithmetic mean would hide.
+    """
+    parts = np.array([e.culture, e.structures, e.systems, e.resources, e.stakeholders,
+                      e.portfolio_alignment, e.load_fit])
+    parts = np.clip(np.nan_to_num(parts, nan=0.0), 1e-6, 1.0)
+    return float(np.exp(np.log(parts).mean()))

@@ -1,0 +1,160 @@
+"""A school month of initiative work: attention, implementation depth, learning, fatigue.
+
+The chain the model exists to show runs here. Each teacher has a limited attention
+budget; the initiatives their school took on ask for more or less of it; the share they
+can give sets how fast implementation deepens; only past a depth threshold does an
+initiative change practice, and until then it costs a dip in the classroom; demand
+beyond capacity builds fatigue, which shrinks the budget further.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..agents.schools import Schools
+from ..agents.teachers import Teachers
+from ..settings import Settings
+from .initiatives import CONTENT, ENGAGEMENT, PRACTICE, Portfolio
+
+#: A month is a tenth of a school year.
+MONTH = 0.1
+
+
+def leadership_multiplier(schools: Schools) -> np.ndarray:
+    """Instructional leadership multiplies teachers' learning; a stretched principal less."""
+    return (0.5 + schools.leadership) * schools.focus
+
+
+def principal_focus(schools: Schools, portfolio: Portfolio, settings: Settings) -> None:
+    """Principal's oversight capacity over the load of initiatives the school took on."""
+    load = portfolio.adoption @ (portfolio.principal_demand * portfolio.active)
+    cap = settings.capacity.principal_attention
+    schools.focus = np.minimum(1.0, cap / np.maximum(load, 1e-12))
+
+
+def above_threshold(depth: np.ndarray, settings: Settings) -> np.ndarray:
+    """Share of an initiative's full effect that a depth delivers (0 below the threshold)."""
+    if not settings.mechanisms.implementation_threshold:
+        return depth
+    theta = settings.initiatives.implementation_threshold
+    return np.clip((depth - theta) / (1.0 - theta), 0.0, 1.0)
+
+
+def implementation_dip(
+    depth: np.ndarray, effort: np.ndarray, capacity: np.ndarray, settings: Settings
+) -> np.ndarray:
+    """Classroom effect lost while initiatives are learned but not yet mastered (J-curve).
+
+    The dip is the share of a teacher's attention diverted to routines not yet
+    mastered: ``implementation_dip`` for one typical initiative on a typical teacher,
+    nothing for a teacher with attention to spare for everything.
+    """
+    ini = settings.initiatives
+    theta = ini.implementation_threshold
+    if not settings.mechanisms.implementation_threshold or theta <= 0:
+        return np.zeros(depth.shape[0])
+    x = depth / theta
+    hump = np.where(x < 1.0, 4.0 * x * (1.0 - x), 0.0)
+    diverted = (hump * effort).sum(axis=1) / capacity
+    return -ini.implementation_dip * diverted / ini.teacher_demand
+
+
+def potency(portfolio: Portfolio, settings: Settings, systems: float) -> np.ndarray:
+    """Effect per unit of implementation of each slot: the district's systems reinforce
+    aligned work; unaligned work gets no such support."""
+    aligned = (0.5 + 0.5 * systems) * portfolio.aligned
+    unaligned = settings.initiatives.unaligned_potency * ~portfolio.aligned
+    return (aligned + unaligned) * portfolio.active
+
+
+def step_teachers(
+    teachers: Teachers,
+    schools: Schools,
+    portfolio: Portfolio,
+    settings: Settings,
+    systems: float,
+) -> None:
+    """Advance every teacher by one school month."""
+    ini = settings.initiatives
+    tch = settings.teachers
+    mech = settings.mechanisms
+    principal_focus(schools, portfolio, settings)
+
+    adopt = portfolio.adoption[teachers.school] * portfolio.active
+    demand = adopt * portfolio.teacher_demand
+    total = demand.sum(axis=1)
+    capacity = settings.capacity.teacher_attention * (1.0 - tch.fatigue_capacity_loss * teachers.fatigue)
+    met = np.minimum(1.0, capacity / np.maximum(total, 1e-12))
+    teachers.load = total / capacity
+    teachers.attention_met = met
+    engaged = adopt * (met[:, None] if mech.attention_limit else 1.0)
+
+    # Implementation deepens with the attention and money given, fades where neglected.
+    depth = teachers.depth
+    drive = ini.learning_rate * engaged * portfolio.funding * (1.0 - 0.5 * teachers.cynicism)[:, None]
+    depth += drive * (1.0 - depth) - ini.depth_decay * (portfolio.active - engaged) * depth
+    np.clip(depth, 0.0, 1.0, out=depth)
+    teachers.dip = implementation_dip(depth, engaged * portfolio.teacher_demand,
+                                      np.maximum(capacity, 1e-12), settings)
+
+    # Only implementation past the threshold changes the core.
+    effect = above_threshold(depth, settings) * potency(portfolio, settings, systems)
+    lead = leadership_multiplier(schools)
+    on_practice = effect[:, portfolio.serves == PRACTICE].sum(axis=1)
+    headroom = np.clip((tch.practice_mean + 3 * tch.practice_sd - teachers.practice)
+                       / (3 * tch.practice_sd + 1e-12), 0.0, 2.0)
+    teachers.practice += ini.practice_gain * on_practice * lead[teachers.school] * headroom
+    _school_core(schools, teachers, effect, portfolio, settings, lead)
+
+    if mech.fatigue:
+        overload = np.maximum(0.0, teachers.load - 1.0)
+        f = teachers.fatigue
+        f += tch.fatigue_rate * overload * (1.0 - f) - tch.fatigue_recovery * f
+        np.clip(f, 0.0, 1.0, out=f)
+
+
+def _school_core(schools, teachers, effect, portfolio, settings, lead) -> None:
+    """Content and engagement initiatives change the school: its curriculum and climate.
+
+    Their gains are scaled so that one fully implemented initiative moves achievement as
+    fast whichever element of the core it serves (no evidence ranks them)."""
+    ini = settings.initiatives
+    stu = settings.students
+    counts = np.maximum(np.bincount(teachers.school, minlength=schools.n), 1)
+    for serves, level, per_unit in (
+        (CONTENT, schools.rigor, stu.rigor_effect),
+        (ENGAGEMENT, schools.climate, stu.engagement_effect * 0.3),
+    ):
+        cols = portfolio.serves == serves
+        if not cols.any() or per_unit <= 0:
+            continue
+        mean = np.bincount(teachers.school, weights=effect[:, cols].sum(axis=1),
+                           minlength=schools.n) / counts
+        level += ini.practice_gain / per_unit * mean * lead * (1.0 - level)
+
+
+def age_teachers(teachers: Teachers, schools: Schools, culture: float, settings: Settings) -> None:
+    """A month of experience, faster in a strong professional environment (Kraft and Papay)."""
+    environment = 0.5 * np.clip(leadership_multiplier(schools) / 1.5, 0, 1) + 0.5 * culture
+    speed = 1.0 + settings.teachers.environment_boost * (environment - 0.5) * 2.0
+    teachers.experience += MONTH * np.maximum(speed[teachers.school], 0.0)
+
+
+#: National yearly teacher turnover (NCES TFS 2012-13): sets the experience mix of the
+#: national average teacher, against whom value-added is measured.
+NATIONAL_TURNOVER = 0.16
+
+
+def national_experience_effect(settings: Settings) -> float:
+    """Mean experience effect of a workforce with national turnover (exponential tenure)."""
+    tch = settings.teachers
+    mean_years = 1.0 / NATIONAL_TURNOVER
+    return -tch.novice_gap / (1.0 + mean_years / tch.experience_years)
+
+
+def classroom_effect(teachers: Teachers, settings: Settings) -> np.ndarray:
+    """Each teacher's value-added this month against the national average teacher:
+    practice, experience (relative to the nation's experience mix), and any dip."""
+    tch = settings.teachers
+    experience = teachers.experience_effect(tch.novice_gap, tch.experience_years)
+    return teachers.practice + experience - national_experience_effect(settings) + teachers.dip

@@ -1,0 +1,113 @@
+"""Students' learning: monthly growth from the instructional core, and cohorts each summer.
+
+Growth is in z units against the national norm for the grade: the teacher's
+value-added, the student's engagement and the content's rigour, each measured from
+its national norm, and any pandemic loss. Whatever the core does not change leaves a
+student where they stand relative to the nation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..agents.schools import Schools
+from ..agents.students import NORM_GAIN, Students
+from ..settings import Settings
+
+MONTH = 0.1
+
+
+def yearly_growth(
+    students: Students,
+    schools: Schools,
+    effect: np.ndarray,
+    settings: Settings,
+    pandemic: float,
+) -> np.ndarray:
+    """Annualised z growth of every seat this month (before enrolment is applied)."""
+    stu = settings.students
+    growth = effect[students.teacher]
+    growth += stu.engagement_effect * (students.engagement - stu.engagement_mean)
+    growth += stu.rigor_effect * (schools.rigor[students.school] - 0.5)
+    if pandemic > 0:
+        growth -= pandemic_loss(students, schools, pandemic)
+    return growth
+
+
+def pandemic_loss(students: Students, schools: Schools, rate: float) -> np.ndarray:
+    """Yearly loss in SD: ``rate`` years' worth of the grade's norm growth, twice as much
+    in high-poverty schools (Goldhaber, Kane et al. 2022)."""
+    grade_gain = NORM_GAIN[np.minimum(students.grade, NORM_GAIN.size - 1)]
+    return rate * grade_gain * np.where(schools.high_poverty[students.school], 2.0, 1.0)
+
+
+def engagement_target(
+    students: Students, schools: Schools, effect: np.ndarray, settings: Settings, pandemic: float
+) -> np.ndarray:
+    """Where a student's engagement heads: lower for high-need students, raised by a
+    strong teacher and a school climate that supports engagement, cut by a pandemic."""
+    stu = settings.students
+    target = (stu.engagement_mean - stu.high_need_engagement_gap * students.high_need
+              + 0.3 * (schools.climate[students.school] - 0.5)
+              + effect[students.teacher]
+              - 0.5 * pandemic * np.where(schools.high_poverty[students.school], 2.0, 1.0))
+    return np.clip(target, 0.0, 1.0)
+
+
+def step_students(
+    students: Students, schools: Schools, effect: np.ndarray, settings: Settings, pandemic: float
+) -> None:
+    """One school month of learning for every enrolled student."""
+    growth = yearly_growth(students, schools, effect, settings, pandemic)
+    students.growth = growth
+    students.achievement += MONTH * growth * students.enrolled
+    target = engagement_target(students, schools, effect, settings, pandemic)
+    students.engagement += settings.students.engagement_adjust * (target - students.engagement)
+
+
+def assign_teachers(students: Students, teacher_school: np.ndarray, rng: np.random.Generator) -> None:
+    """Give each seat a teacher of its own school, drawn afresh each year."""
+    first = np.searchsorted(teacher_school, np.arange(teacher_school.max() + 1))
+    count = np.bincount(teacher_school)
+    s = students.school
+    students.teacher = (first[s] + (rng.random(s.size) * count[s]).astype(np.int32)).astype(np.int32)
+
+
+def intake(
+    n: int, high_need: np.ndarray, grade: np.ndarray, baseline: dict, rng: np.random.Generator
+) -> np.ndarray:
+    """Achievement of students entering (or present at the start): the district's level,
+    its gap, and a grade slope that makes the status quo stationary (see ``baseline``)."""
+    level = np.where(high_need, baseline["high_need_level"], baseline["other_level"])
+    slope = np.where(high_need, baseline["high_need_drift"], baseline["other_drift"])
+    centre = (GRADE_MID - grade)
+    return level - slope * centre + 0.85 * rng.standard_normal(n)
+
+
+GRADE_MID = (NORM_GAIN.size - 1) / 2.0
+
+
+def summer_cohorts(
+    students: Students,
+    schools: Schools,
+    baseline: dict,
+    rng: np.random.Generator,
+) -> None:
+    """Everyone moves up a grade; graduates' seats go to a new kindergarten cohort.
+
+    After an enrolment decline, a freed seat is filled only with the probability that
+    seats are filled now, so the district stays smaller.
+    """
+    students.grade += 1
+    leaving = students.grade >= NORM_GAIN.size
+    n = int(leaving.sum())
+    u = rng.random((3, students.n))  # fixed consumption: one draw of each kind a seat
+    if n == 0:
+        return
+    fill = students.enrolled.mean()
+    idx = np.flatnonzero(leaving)
+    students.grade[idx] = 0
+    students.enrolled[idx] = u[0, idx] < fill
+    students.high_need[idx] = u[1, idx] < schools.poverty[students.school[idx]]
+    students.achievement[idx] = intake(n, students.high_need[idx], students.grade[idx], baseline, rng)
+    students.engagement[idx] = baseline["engagement"] - baseline["engagement_gap"] * students.high_need[idx]

@@ -1,0 +1,232 @@
+"""DistrictModel: a school district month by month, summer by summer.
+
+One Mesa step is one school month (ten a year). The summer between two school years is
+a recurring Mesa event that runs after the tenth month: turnover and hiring, cohorts
+moving up, the superintendent's year, the budget, and next year's initiatives. Shocks
+are one-off events. Teachers and students are arrays (see ``agents/``); the central
+office and the principals are Mesa agents.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mesa
+import numpy as np
+from mesa.time import Priority, Schedule
+
+from .agents.central_office import CentralOffice
+from .agents.schools import Principal, Schools
+from .agents.students import Students
+from .agents.teachers import Teachers
+from .mechanisms import implementation, learning, turnover
+from .mechanisms.coherence import Elements
+from .mechanisms.initiatives import Portfolio
+from .mechanisms.shocks import ShockEvent, ShockState, draw_random_shocks
+from .observe import REPORTERS
+from .settings import Settings
+
+MONTHS_PER_YEAR = 10
+STREAMS = ("environment", "leadership", "initiatives", "teachers", "students")
+
+
+def calendar(time: float) -> tuple[int, int]:
+    """(year, month) of the school month that starts after ``time`` (both from 1)."""
+    index = int(math.floor(time + 1e-9))
+    return index // MONTHS_PER_YEAR + 1, index % MONTHS_PER_YEAR + 1
+
+
+class DistrictModel(mesa.Model):
+    """A district whose strategy, resources and environment act on its instructional core.
+
+    Args:
+        settings: a validated :class:`~district_sim.settings.Settings` (see
+            :func:`district_sim.load_scenario`); the schema's defaults if omitted.
+        seed: the run's seed. Each concern draws from its own stream spawned from it,
+            so two scenarios run with one seed share their environment's shocks.
+    """
+
+    def __init__(self, settings: Settings | None = None, seed: int = 0) -> None:
+        super().__init__(rng=seed)
+        self.settings = settings if settings is not None else Settings()
+        self.seed = seed
+        children = np.random.SeedSequence(seed).spawn(len(STREAMS))
+        self.streams = {name: np.random.default_rng(s) for name, s in zip(STREAMS, children, strict=True)}
+        self.shock_state = ShockState()
+        self._pending: list[ShockEvent] = []  # events hold weak references; keep them alive
+        self.elements = Elements()
+        self._build_district()
+        self.central_office = CentralOffice(self)
+        self.principals = [Principal(self, s) for s in range(self.schools.n)]
+        # Before the first summer, report the rates the district starts with.
+        on = self.settings.mechanisms.turnover
+        hazard = turnover.teacher_hazard(self.teachers, self.schools, self.settings, 0.0)
+        self.teacher_turnover = float(hazard.mean()) if on else 0.0
+        self.principal_turnover = self.settings.leadership.principal_turnover if on else 0.0
+        self._last_summer_achievement = self.achievement_mean()
+        self._start_year()
+        for shock in self.settings.shocks:
+            self.schedule_shock(shock, at=(shock.year - 1) * MONTHS_PER_YEAR + 0.5, source="scenario")
+        self.schedule_recurring(self.summer, Schedule(interval=MONTHS_PER_YEAR, start=MONTHS_PER_YEAR),
+                                priority=Priority.LOW)
+        self.datacollector = mesa.DataCollector(model_reporters=REPORTERS)
+
+    # --- construction -------------------------------------------------------------------
+
+    def _build_district(self) -> None:
+        d = self.settings.district
+        rng = self.streams["students"]
+        offsets = np.linspace(-1.0, 1.0, d.schools) if d.schools > 1 else np.zeros(1)
+        spread = d.segregation * min(d.high_need_share, 1.0 - d.high_need_share)
+        poverty = np.clip(d.high_need_share + spread * rng.permutation(offsets), 0.0, 1.0)
+        self.schools = Schools(poverty)
+
+        school = np.arange(d.students) % d.schools
+        high_need = rng.random(d.students) < poverty[school]
+        grade = rng.integers(0, learning.NORM_GAIN.size, d.students)
+        self.students = Students(school, high_need, grade)
+
+        per_school = np.bincount(school, minlength=d.schools)
+        classrooms = np.maximum(1, np.ceil(per_school / d.class_size).astype(int))
+        self.portfolio = Portfolio(d.schools)
+        self.teachers = Teachers(np.repeat(np.arange(d.schools), classrooms), self.portfolio.slots)
+        self._hire_initial_staff()
+        learning.assign_teachers(self.students, self.teachers.school, rng)
+        self._settle_students()
+
+    def _hire_initial_staff(self) -> None:
+        tch, lead = self.settings.teachers, self.settings.leadership
+        rng = self.streams["teachers"]
+        t = self.teachers
+        t.practice = tch.practice_mean + tch.practice_sd * rng.standard_normal(t.n)
+        # Experience as a turnover-driven workforce has it: roughly exponential.
+        t.experience = rng.exponential(1.0 / max(tch.base_turnover * 1.3, 0.02), t.n)
+        s = self.schools
+        s.leadership = np.clip(lead.principal_leadership_mean
+                               + lead.principal_leadership_sd * rng.standard_normal(s.n), 0.0, 1.0)
+        s.principal_tenure = rng.exponential(1.0 / max(lead.principal_turnover, 0.02), s.n)
+
+    def _settle_students(self) -> None:
+        """Start students at the status quo's steady state.
+
+        Growth under the initial teachers and conditions gives each group a yearly
+        drift; grades are laid out along it, so that a district that changes nothing
+        stays where it is, and any trend in a run comes from what the district does.
+        """
+        d, stu = self.settings.district, self.students
+        effect = implementation.classroom_effect(self.teachers, self.settings)
+        stu.engagement = learning.engagement_target(stu, self.schools, effect, self.settings, 0.0)
+        growth = learning.yearly_growth(stu, self.schools, effect, self.settings, 0.0)
+        share = float(stu.high_need.mean())
+        hn = stu.high_need
+
+        def drift(mask: np.ndarray) -> float:
+            return float(growth[mask].mean()) if mask.any() else 0.0
+
+        self.baseline = {
+            "high_need_level": d.initial_achievement - d.high_need_gap * (1.0 - share),
+            "other_level": d.initial_achievement + d.high_need_gap * share,
+            "high_need_drift": drift(hn),
+            "other_drift": drift(~hn),
+            "engagement": self.settings.students.engagement_mean,
+            "engagement_gap": self.settings.students.high_need_engagement_gap,
+        }
+        stu.achievement = learning.intake(stu.n, hn, stu.grade.astype(float), self.baseline,
+                                          self.streams["students"])
+
+    # --- the year --------------------------------------------------------------------------
+
+    def _start_year(self) -> None:
+        """Budget, this year's random shocks and initiatives: what happens each September."""
+        office = self.central_office
+        office.set_budget(self.shock_state.cut)
+        year, _ = calendar(self.time)
+        for shock in draw_random_shocks(self.streams["environment"], self.settings.environment, year):
+            self.schedule_shock(shock, at=self.time + 0.5, source="random")
+        office.plan_year()
+        office.fund()
+
+    def step(self) -> None:
+        """One school month."""
+        office = self.central_office
+        office.retire_due()
+        self._lose_enrolment()
+        office.fund()
+        s = self.settings
+        implementation.step_teachers(self.teachers, self.schools, self.portfolio, s,
+                                     self.elements.systems)
+        implementation.age_teachers(self.teachers, self.schools, self.elements.culture, s)
+        effect = implementation.classroom_effect(self.teachers, s)
+        self.classroom_effect = effect
+        learning.step_students(self.students, self.schools, effect, s, self.shock_state.pandemic)
+        self.elements.observe(self.teachers, self.schools, self.portfolio,
+                              office.budget_aligned, office.budget_unaligned)
+        self.schools.support = turnover.school_support(self.schools, self.elements.culture)
+        self.datacollector.collect(self)
+
+    def summer(self) -> None:
+        """Between two school years: people leave and arrive, cohorts move, money is set."""
+        s = self.settings
+        achievement = self.achievement_mean()
+        self.elements.summer(achievement - self._last_summer_achievement, self.shock_state.cut)
+        self._last_summer_achievement = achievement
+        t = self.teachers
+        self.teacher_turnover = turnover.teacher_summer(
+            t, self.schools, s, self.shock_state.shortage, self.streams["teachers"])
+        t.fatigue *= 0.5
+        t.cynicism *= 1.0 - s.teachers.cynicism_recovery
+        self.principal_turnover = turnover.principal_summer(self.schools, s, self.streams["leadership"])
+        learning.summer_cohorts(self.students, self.schools, self.baseline, self.streams["students"])
+        learning.assign_teachers(self.students, t.school, self.streams["students"])
+        leave, replace = self.streams["leadership"].random(2)
+        self.central_office.superintendent_year(leave, replace)
+        advocacy = float(np.mean([p.advocate() for p in self.principals]))
+        self.central_office.listen(advocacy)
+        self._start_year()
+
+    def _lose_enrolment(self) -> None:
+        loss = self.shock_state.enrollment_loss
+        u = self.streams["students"].random(self.students.n)
+        if loss > 0:
+            self.students.enrolled &= u >= loss
+
+    # --- shocks ------------------------------------------------------------------------------
+
+    def schedule_shock(self, shock, at: float | None = None, source: str = "injected") -> None:
+        """Start a shock at time ``at`` (now if omitted: the browser's 'inject now')."""
+        event = ShockEvent(self, shock, source)
+        self._pending.append(event)
+        if at is None or at <= self.time:
+            event.start()
+        else:
+            self.schedule_event(event.start, at=at)
+
+    # --- observation ---------------------------------------------------------------------------
+
+    def achievement_mean(self) -> float:
+        stu = self.students
+        mask = stu.enrolled if stu.enrolled.any() else np.ones(stu.n, dtype=bool)
+        return float(stu.achievement[mask].mean())
+
+    @property
+    def year(self) -> int:
+        return calendar(self.time)[0]
+
+    @property
+    def month(self) -> int:
+        return calendar(self.time)[1]
+
+    def run_years(self, years: float) -> None:
+        """Advance by whole school years (ten months and the summer after each)."""
+        self.run_for(int(round(years * MONTHS_PER_YEAR)))
+
+    def teacher(self, i: int):
+        """A read-only view of teacher ``i`` (the arrays stay the truth)."""
+        return self.teachers.view(i)
+
+    def student(self, i: int):
+        return self.students.view(i)
+
+    def results(self):
+        """The monthly record as a DataFrame (one row a school month)."""
+        return self.datacollector.get_model_vars_dataframe().reset_index(drop=True)

@@ -1,0 +1,63 @@
+"""Generate ``docs/parameters.md`` from the settings schema, so the table of defaults,
+ranges and sources can never drift from the code. ``python -m district_sim.paramdoc``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from .settings import SHOCK_MAGNITUDES, Settings
+
+
+def _range(field) -> str:
+    words = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
+    parts = []
+    for meta in field.metadata:
+        for attr, word in words.items():
+            value = getattr(meta, attr, None)
+            if value is not None:
+                parts.append(f"{word} {value:g}")
+    return ", ".join(parts) or ("true/false" if field.annotation is bool else "")
+
+
+def render() -> str:
+    lines = [
+        "# Parameters",
+        "",
+        "Generated from `district_sim/settings.py` by `python -m district_sim.paramdoc`; do not",
+        "edit by hand. Every setting can be set in a scenario file (`[section]` table) or",
+        "overridden by its dotted key (`--set strategy.buffering=0.2`).",
+        "",
+    ]
+    for section, field in Settings.model_fields.items():
+        model = field.annotation
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            continue
+        lines += [f"## `{section}`", "", "| key | default | allowed | meaning and source |",
+                  "|---|---|---|---|"]
+        for name, f in model.model_fields.items():
+            default = f.default
+            shown = f"{default:g}" if isinstance(default, float) else repr(default) if isinstance(
+                default, str) and len(default) < 30 else str(default)
+            if isinstance(default, str) and len(default) >= 30:
+                shown = "(see schema)"
+            lines.append(f"| `{section}.{name}` | {shown} | {_range(f)} | {f.description or ''} |")
+        lines.append("")
+    lines += ["## `shocks`", "", "A list of tables with `kind`, `year` (from 1), `magnitude`, "
+              "`duration_years` (default 1). Magnitude by kind:", "",
+              "| kind | magnitude means | allowed |", "|---|---|---|"]
+    for kind, (low, high, meaning) in SHOCK_MAGNITUDES.items():
+        lines.append(f"| `{kind}` | {meaning} | {low:g} to {high:g} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/parameters.md")
+    target.write_text(render())
+    print(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    main()

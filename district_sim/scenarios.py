@@ -1,0 +1,76 @@
+"""Named scenarios: TOML files in ``scenarios/``, found by their file stem.
+
+A scenario file may name a ``base`` scenario and change only what differs, so each
+what-if states exactly the lever it pulls. Lists (``shocks``) replace the base's.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from .settings import Settings, SettingsError, apply_overrides, deep_merge, read_toml, validate
+
+
+def scenario_dirs() -> list[Path]:
+    """Where scenario names are looked up: $DISTRICT_SIM_SCENARIOS, the source tree's
+    ``scenarios/``, then the copy installed with the package."""
+    here = Path(__file__).resolve().parent
+    dirs = [Path(p) for p in os.environ.get("DISTRICT_SIM_SCENARIOS", "").split(os.pathsep) if p]
+    dirs += [here.parent / "scenarios", here / "_scenarios"]
+    return [d for d in dirs if d.is_dir()]
+
+
+def scenario_files() -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for d in scenario_dirs():
+        for f in sorted(d.glob("*.toml")):
+            found.setdefault(f.stem, f)
+    return found
+
+
+def list_scenarios() -> dict[str, str]:
+    """Scenario name -> its one-line description."""
+    return {name: str(read_toml(path).get("description", "")) for name, path in scenario_files().items()}
+
+
+def _resolve(name_or_path: str | os.PathLike) -> Path:
+    text = str(name_or_path)
+    path = Path(text)
+    if path.suffix == ".toml" or os.sep in text or "/" in text:
+        if not path.is_file():
+            raise SettingsError(f"scenario file {text}: no such file")
+        return path
+    files = scenario_files()
+    if text not in files:
+        raise SettingsError(f"unknown scenario {text!r} (known: {', '.join(files) or 'none'})")
+    return files[text]
+
+
+def scenario_data(name_or_path: str | os.PathLike, _seen: tuple = ()) -> dict[str, Any]:
+    """The plain settings of a scenario, with its ``base`` chain merged in."""
+    path = _resolve(name_or_path)
+    if path.resolve() in _seen:
+        raise SettingsError(f"{path}: base scenarios form a loop")
+    data = read_toml(path)
+    base = data.pop("base", None)
+    data.setdefault("name", path.stem)
+    if base is not None:
+        if not isinstance(base, str):
+            raise SettingsError(f"{path}: base must be a scenario name, got {base!r}")
+        parent = scenario_data(base, _seen + (path.resolve(),))
+        parent.pop("description", None)
+        data = deep_merge(parent, data)
+        data["name"] = path.stem
+    return data
+
+
+def load_scenario(
+    name_or_path: str | os.PathLike | Settings, overrides: dict[str, Any] | None = None
+) -> Settings:
+    """A validated scenario, by name (``"focused"``), by path, or as given, with dotted
+    overrides applied (``{"district.students": 5000}``)."""
+    is_settings = isinstance(name_or_path, Settings)
+    data = name_or_path.model_dump() if is_settings else scenario_data(name_or_path)
+    return validate(apply_overrides(data, overrides))

@@ -1,0 +1,569 @@
+"""One validated schema for every setting of a district simulation.
+
+Scenario files (``scenarios/*.toml``), dotted overrides from Python or the command
+line, and experiment files all pass through :class:`Settings`, so a setting has
+exactly one name, one default, one allowed range and one documented source.  The
+``description`` of each field is the documentation: ``docs/parameters.md`` is
+generated from it.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+SHOCK_KINDS = (
+    "budget_cut",
+    "superintendent_turnover",
+    "state_mandate",
+    "pandemic",
+    "enrollment_decline",
+    "teacher_shortage",
+)
+ShockKind = Literal[
+    "budget_cut",
+    "superintendent_turnover",
+    "state_mandate",
+    "pandemic",
+    "enrollment_decline",
+    "teacher_shortage",
+]
+
+#: Allowed magnitude of each shock kind, and what the number means.
+SHOCK_MAGNITUDES: dict[str, tuple[float, float, str]] = {
+    "budget_cut": (0.0, 1.0, "share of the discretionary budget cut"),
+    "superintendent_turnover": (0.0, 1.0, "share of the strategy the successor abandons"),
+    "state_mandate": (0.0, 10.0, "number of compliance initiatives added"),
+    "pandemic": (0.0, 1.0, "share of a year's learning lost by a typical student"),
+    "enrollment_decline": (0.0, 0.9, "share of enrolment lost over the shock"),
+    "teacher_shortage": (0.0, 1.0, "share of vacancies filled by underprepared hires"),
+}
+
+
+class _Section(BaseModel):
+    """A table of a scenario file: unknown keys are errors, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class District(_Section):
+    students: int = Field(
+        20_000, ge=1, le=2_000_000,
+        description="Enrolled students (one a seat). A mid-sized urban district; "
+        "Bristol City, PELP's composite case, is a large urban district.",
+    )
+    schools: int = Field(
+        40, ge=1, le=5_000,
+        description="Schools, each with one principal. About 500 students a school, "
+        "the NCES average for US public schools.",
+    )
+    class_size: int = Field(
+        22, ge=1, le=60,
+        description="Students a classroom (one teacher a classroom). NCES average "
+        "class size is about 21 (elementary) to 26 (secondary).",
+    )
+    high_need_share: float = Field(
+        0.6, ge=0, le=1,
+        description="Share of students flagged high-need (e.g. low-income). Large urban "
+        "districts serve 60%+ low-income students (NCES, Council of the Great City Schools).",
+    )
+    segregation: float = Field(
+        0.5, ge=0, le=1,
+        description="How unevenly high-need students are spread across schools (0 = evenly, "
+        "1 = strongly sorted). Stated reason: creates the high-poverty schools (>75% high-need, "
+        "NCES definition) where turnover is 1.5x.",
+    )
+    initial_achievement: float = Field(
+        -0.3, ge=-3, le=3,
+        description="District mean achievement at the start, in student SD against the national "
+        "norm. Large-city districts sit about 0.2-0.4 SD below the nation (NAEP TUDA).",
+    )
+    high_need_gap: float = Field(
+        0.6, ge=0, le=3,
+        description="Initial achievement gap, other minus high-need students, in SD. The "
+        "income achievement gap is about 0.5-1.0 SD (Reardon 2011).",
+    )
+    budget_per_student: float = Field(
+        800.0, ge=0, le=100_000,
+        description="Discretionary improvement budget, dollars a student a year. Stated reason: "
+        "about 5% of ~$16,000 per-pupil spending is discretionary after salaries and mandates.",
+    )
+
+
+class Strategy(_Section):
+    theory_of_action: str = Field(
+        "If we help all teachers improve their instructional practice, then all students "
+        "will achieve at high levels.",
+        description="The district's theory of action (PELP's own example); initiatives are "
+        "aligned or not with it.",
+    )
+    initiatives_per_year: float = Field(
+        2.0, ge=0, le=50,
+        description="New initiatives the central office launches each year (the fractional part "
+        "is a probability). Scenario-specific; the default is a middle case.",
+    )
+    alignment: float = Field(
+        0.5, ge=0, le=1,
+        description="Share of new initiatives aligned with the theory of action. Scenario-specific.",
+    )
+    resource_alignment: float = Field(
+        0.5, ge=0, le=1,
+        description="Share of the discretionary budget (after overhead) that funds the strategy; "
+        "the rest funds unaligned programmes. Scenario-specific.",
+    )
+    buffering: float = Field(
+        0.5, ge=0, le=1,
+        description="How far the central office and principals shield schools from unaligned "
+        "demands (Honig and Hatch 2004). Probability an unaligned initiative is buffered by an "
+        "average principal. Scenario-specific.",
+    )
+    initiative_duration_years: float = Field(
+        1.5, gt=0, le=50,
+        description="Mean planned life of an initiative. The typical intervention lasts 14-18 "
+        "months (Latham 1988); full implementation takes 2-4 years (Fixsen et al. 2005).",
+    )
+    grant_funded_share: float = Field(
+        0.5, ge=0, le=1,
+        description="Share of unaligned initiatives that arrive with their own funding stream and "
+        "end when it does ('each with its own funding stream', PELP's Bristol City).",
+    )
+    overhead_share: float = Field(
+        0.15, ge=0, le=1,
+        description="Share of the discretionary budget spent on central overhead. Stated reason: "
+        "a conventional 10-20% administrative share.",
+    )
+
+
+class Capacity(_Section):
+    teacher_attention: float = Field(
+        1.0, gt=0, le=1e9,
+        description="Initiative work a teacher can absorb a month; 1.0 = typical. With a typical "
+        "initiative demanding 0.3, a teacher carries about three at once (Hatch 2002: programmes "
+        "collide; Newmann et al. 2001: teachers do not know half of the projects under way).",
+    )
+    principal_attention: float = Field(
+        1.0, gt=0, le=1e9,
+        description="Initiative oversight a principal can give a month; 1.0 = typical (same "
+        "reasoning as teacher attention).",
+    )
+
+
+class Initiatives(_Section):
+    teacher_demand: float = Field(
+        0.3, gt=0, le=10,
+        description="Attention a typical initiative asks of each teacher a month (share of the "
+        "typical capacity). Stated reason: about three initiatives fill a teacher's margin.",
+    )
+    demand_spread: float = Field(
+        0.3, ge=0, le=2,
+        description="Log-normal spread of initiatives' demands around teacher_demand.",
+    )
+    principal_demand: float = Field(
+        0.25, gt=0, le=10,
+        description="Oversight a typical initiative asks of each principal a month.",
+    )
+    cost_per_teacher: float = Field(
+        2_500.0, ge=0, le=100_000,
+        description="Yearly cost of an initiative for each teacher it serves (coaching, materials, "
+        "release time). Stated reason: instructional coaching costs a few thousand dollars a "
+        "teacher a year (Kraft, Blazar and Hogan 2018 discuss costs at scale).",
+    )
+    learning_rate: float = Field(
+        0.055, gt=0, le=1,
+        description="Monthly growth of implementation depth at full attention and funding: "
+        "depth reaches 0.8 in about 30 school months, so full implementation takes about three "
+        "years (Fixsen et al. 2005: 2-4 years).",
+    )
+    depth_decay: float = Field(
+        0.03, ge=0, le=1,
+        description="Monthly loss of depth for the unattended share of an initiative. Stated "
+        "reason: routines not practised fade within a couple of years.",
+    )
+    implementation_threshold: float = Field(
+        0.4, ge=0, lt=1,
+        description="Depth below which an initiative changes no practice (a threshold, not a "
+        "linear dose; Fixsen et al. 2005 on initial vs full implementation).",
+    )
+    practice_gain: float = Field(
+        0.004, ge=0, le=1,
+        description="Monthly gain in a teacher's practice (student SD of value-added a year) from "
+        "one fully implemented core initiative. Calibrated so a sustained strategy moves "
+        "achievement by about 1/8 SD after five years (Borman et al. 2003).",
+    )
+    implementation_dip: float = Field(
+        0.006, ge=0, le=1,
+        description="Largest loss of a teacher's classroom effect (SD a year) while one initiative "
+        "is being learned, before it passes the threshold (Fullan 2001's implementation dip).",
+    )
+    unaligned_core_share: float = Field(
+        0.3, ge=0, le=1,
+        description="Probability an unaligned initiative touches the instructional core at all "
+        "(the rest are compliance, operations or add-on programmes).",
+    )
+    unaligned_potency: float = Field(
+        0.5, ge=0, le=1,
+        description="Effect of an unaligned core initiative relative to an aligned one, which the "
+        "district's systems reinforce. Stated reason: no systems support it.",
+    )
+
+
+class Teachers(_Section):
+    practice_mean: float = Field(
+        0.0, ge=-1, le=1,
+        description="Mean value-added of the district's experienced teachers against the "
+        "national mean teacher, student SD a year. Stated reason: the district hires from the "
+        "national pool; its lower starting achievement is history (initial_achievement).",
+    )
+    practice_sd: float = Field(
+        0.12, ge=0, le=1,
+        description="Spread of teacher value-added: 0.10-0.15 (Rockoff 2004; Hanushek and "
+        "Rivkin 2010).",
+    )
+    novice_gap: float = Field(
+        0.07, ge=0, le=1,
+        description="How far a first-year teacher is below an experienced one: 0.05-0.10 "
+        "(Clotfelter, Ladd and Vigdor; Papay and Kraft 2015).",
+    )
+    experience_years: float = Field(
+        1.5, gt=0, le=30,
+        description="Time constant of returns to experience: most of the gain by years 3-5 "
+        "(Papay and Kraft 2015).",
+    )
+    environment_boost: float = Field(
+        0.38, ge=0, le=5,
+        description="Extra improvement with experience in a strong professional environment: "
+        "+38% over 10 years (Kraft and Papay 2014).",
+    )
+    base_turnover: float = Field(
+        0.135, ge=0, le=1,
+        description="Yearly leaving rate of an experienced teacher in an average school at "
+        "average fatigue and support. Calibrated so overall turnover is about 16% (NCES TFS).",
+    )
+    novice_turnover_ratio: float = Field(
+        1.45, ge=0, le=10,
+        description="Turnover of teachers in their first three years relative to others: "
+        "novices about 20% (Carver-Thomas and Darling-Hammond 2017).",
+    )
+    high_poverty_turnover_ratio: float = Field(
+        1.5, ge=0, le=10,
+        description="Turnover in high-poverty schools relative to others: about 1.5x "
+        "(Carver-Thomas and Darling-Hammond 2017).",
+    )
+    fatigue_turnover: float = Field(
+        0.6, ge=0, le=20,
+        description="Log-hazard of leaving per unit of fatigue above its baseline. Stated reason: "
+        "overload and cynicism are among the working conditions Kraft, Marinell and Yee (2016) "
+        "tie to leaving.",
+    )
+    support_turnover: float = Field(
+        0.6, ge=0, le=20,
+        description="Log-hazard reduction per unit of leadership support above average: "
+        "leadership support is the strongest driver (Kraft, Marinell and Yee 2016).",
+    )
+    fatigue_rate: float = Field(
+        0.05, ge=0, le=5,
+        description="Monthly growth of fatigue per unit of overload (demand over capacity).",
+    )
+    fatigue_recovery: float = Field(
+        0.1, ge=0, le=1,
+        description="Monthly recovery of fatigue in school months; summer halves fatigue.",
+    )
+    fatigue_capacity_loss: float = Field(
+        0.5, ge=0, le=1,
+        description="Share of attention a fully fatigued teacher loses.",
+    )
+    cynicism_rate: float = Field(
+        0.15, ge=0, le=5,
+        description="Cynicism gained per initiative abandoned before it paid back, scaled by the "
+        "effort invested (Hess 1999's 'spinning wheels').",
+    )
+    cynicism_recovery: float = Field(
+        0.3, ge=0, le=1,
+        description="Share of cynicism that fades each year.",
+    )
+
+
+class Students(_Section):
+    engagement_mean: float = Field(
+        0.6, ge=0, le=1,
+        description="Typical engagement (0-1) of a student nationally; the reference point of "
+        "the engagement effect.",
+    )
+    high_need_engagement_gap: float = Field(
+        0.1, ge=0, le=1,
+        description="Lower typical engagement of high-need students. Stated reason: part of the "
+        "gap's mechanism.",
+    )
+    engagement_effect: float = Field(
+        0.15, ge=0, le=2,
+        description="Yearly achievement growth (SD) per unit of engagement above the norm.",
+    )
+    engagement_adjust: float = Field(
+        0.15, ge=0, le=1,
+        description="Monthly speed at which engagement follows its classroom and school target.",
+    )
+    rigor_effect: float = Field(
+        0.1, ge=0, le=2,
+        description="Yearly achievement growth (SD) per unit of content rigour above the norm "
+        "(academically challenging content, the third element of the instructional core).",
+    )
+
+
+class Leadership(_Section):
+    superintendent_tenure_years: float = Field(
+        5.5, gt=0, le=100,
+        description="Mean superintendent tenure: completed tenures about 5-6 years in large "
+        "districts (Broad Center 2018).",
+    )
+    strategy_replacement: float = Field(
+        0.6, ge=0, le=1,
+        description="Probability a new superintendent replaces the strategy (policy churn, Hess "
+        "1999), lowered by stakeholder support.",
+    )
+    principal_turnover: float = Field(
+        0.2, ge=0, le=1,
+        description="Yearly principal turnover: about 18-22%, tenure about 4 years (Levin and "
+        "Bradley 2019).",
+    )
+    principal_leadership_mean: float = Field(
+        0.5, ge=0, le=1,
+        description="Mean instructional leadership of principals (0-1 scale; 0.5 = typical).",
+    )
+    principal_leadership_sd: float = Field(
+        0.15, ge=0, le=1,
+        description="Spread of principals' instructional leadership. Stated reason.",
+    )
+    listening: float = Field(
+        0.5, ge=0, le=1,
+        description="How far the central office re-aligns resources when principals advocate for "
+        "their schools' needs (PELP: principals as 'connective tissue').",
+    )
+
+
+class Environment(_Section):
+    budget_cut_rate: float = Field(
+        0.1, ge=0, le=1,
+        description="Yearly probability of a random budget cut (stated reason: a downturn hits "
+        "district budgets about once a decade).",
+    )
+    state_mandate_rate: float = Field(
+        0.1, ge=0, le=1,
+        description="Yearly probability of a new state mandate (stated reason).",
+    )
+    pandemic_rate: float = Field(
+        0.0, ge=0, le=1,
+        description="Yearly probability of a pandemic-scale disruption; off by default.",
+    )
+    enrollment_decline_rate: float = Field(
+        0.05, ge=0, le=1,
+        description="Yearly probability of an enrolment decline (stated reason).",
+    )
+    teacher_shortage_rate: float = Field(
+        0.05, ge=0, le=1,
+        description="Yearly probability of a teacher-shortage year (stated reason).",
+    )
+
+
+class Mechanisms(_Section):
+    """Switches for the ablation study: each turns one mechanism off."""
+
+    attention_limit: bool = Field(True, description="Teachers ration attention over initiatives.")
+    implementation_threshold: bool = Field(
+        True, description="Initiatives pay back only past a depth threshold (off: linear dose, "
+        "no dip)."
+    )
+    fatigue: bool = Field(True, description="Overload builds fatigue and abandonment cynicism.")
+    turnover: bool = Field(True, description="Teachers and principals leave and are replaced.")
+    policy_churn: bool = Field(True, description="Superintendents leave and successors may "
+                               "replace the strategy.")
+    buffering: bool = Field(True, description="Principals can buffer unaligned initiatives.")
+    resource_misalignment: bool = Field(
+        True, description="Money is split between the strategy and unaligned programmes (off: one "
+        "pool funds whatever runs)."
+    )
+
+
+class Shock(_Section):
+    kind: ShockKind = Field(description="One of " + ", ".join(SHOCK_KINDS) + ".")
+    year: int = Field(ge=1, le=1000, description="Simulated year the shock starts (1 = first).")
+    magnitude: float = Field(
+        description="Size of the shock; its meaning and range depend on the kind (see docs)."
+    )
+    duration_years: float = Field(
+        1.0, ge=0, le=100, description="How long the shock lasts, in years."
+    )
+
+    @model_validator(mode="after")
+    def _magnitude_in_range(self) -> Shock:
+        low, high, meaning = SHOCK_MAGNITUDES[self.kind]
+        if not (math.isfinite(self.magnitude) and low <= self.magnitude <= high):
+            raise ValueError(
+                f"magnitude of a {self.kind} shock is the {meaning}: must be between "
+                f"{low:g} and {high:g}, got {self.magnitude!r}"
+            )
+        return self
+
+
+class Settings(_Section):
+    """Every setting of one district simulation."""
+
+    name: str = Field("custom", description="Scenario name (its file stem).")
+    description: str = Field("", description="One line saying what the scenario shows.")
+    district: District = Field(default_factory=District)
+    strategy: Strategy = Field(default_factory=Strategy)
+    capacity: Capacity = Field(default_factory=Capacity)
+    initiatives: Initiatives = Field(default_factory=Initiatives)
+    teachers: Teachers = Field(default_factory=Teachers)
+    students: Students = Field(default_factory=Students)
+    leadership: Leadership = Field(default_factory=Leadership)
+    environment: Environment = Field(default_factory=Environment)
+    mechanisms: Mechanisms = Field(default_factory=Mechanisms)
+    shocks: list[Shock] = Field(default_factory=list, description="Scheduled shocks.")
+
+    @model_validator(mode="after")
+    def _schools_fit_students(self) -> Settings:
+        if self.district.schools > self.district.students:
+            raise ValueError(
+                f"district.schools must be between 1 and district.students "
+                f"({self.district.students}), got {self.district.schools}"
+            )
+        return self
+
+
+# --- loading, merging, overriding ------------------------------------------------------------
+
+
+class SettingsError(ValueError):
+    """A bad setting: the message names it and what is allowed, in one line."""
+
+
+def _range_text(loc: tuple) -> str:
+    """The allowed range of the field at ``loc``, from the schema's own constraints."""
+    model: Any = Settings
+    field = None
+    for part in loc:
+        fields = getattr(model, "model_fields", None)
+        if fields is None or not isinstance(part, str) or part not in fields:
+            return ""
+        field = fields[part]
+        model = field.annotation
+    if field is None:
+        return ""
+    low = high = None
+    for meta in field.metadata:
+        for attr in ("ge", "gt"):
+            if getattr(meta, attr, None) is not None:
+                low = (attr, getattr(meta, attr))
+        for attr in ("le", "lt"):
+            if getattr(meta, attr, None) is not None:
+                high = (attr, getattr(meta, attr))
+    words = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
+    parts = [f"{words[k]} {v:g}" for k, v in (low, high) if k is not None]
+    kind = getattr(field.annotation, "__name__", "")
+    return (f"allowed: {kind} " if kind in ("int", "float") else "allowed: ") + " and ".join(
+        parts) if parts else ""
+
+
+def describe_validation_error(err: ValidationError) -> str:
+    """Turn pydantic's report into one line per problem naming the dotted setting."""
+    lines = []
+    for e in err.errors():
+        loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        dotted = ".".join(str(p) for p in loc) or "settings"
+        if e["type"] == "extra_forbidden":
+            lines.append(f"{dotted}: unknown setting{_known_keys_hint(loc[:-1])}")
+            continue
+        msg = e["msg"].removeprefix("Value error, ")
+        allowed = _range_text(loc)
+        got = e.get("input")
+        text = msg if not loc else f"{dotted}: {msg}"
+        if allowed and "must be" not in msg:
+            text += f" ({allowed})"
+        if got is not None and not isinstance(got, dict | list) and "got" not in msg:
+            text += f", got {got!r}"
+        lines.append(text)
+    return "; ".join(lines)
+
+
+def _known_keys_hint(section: tuple) -> str:
+    model: Any = Settings
+    for part in section:
+        fields = getattr(model, "model_fields", {})
+        if not isinstance(part, str) or part not in fields:
+            return ""
+        model = fields[part].annotation
+    fields = getattr(model, "model_fields", None)
+    return f" (known: {', '.join(fields)})" if fields else ""
+
+
+def validate(data: dict[str, Any]) -> Settings:
+    """Build :class:`Settings` from plain data, raising :class:`SettingsError` in one line."""
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as err:
+        raise SettingsError(describe_validation_error(err)) from None
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML file, naming the file and the fault if it cannot be read."""
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise SettingsError(f"{path}: no such file") from None
+    except tomllib.TOMLDecodeError as err:
+        raise SettingsError(f"{path}: malformed TOML: {err}") from None
+    except OSError as err:
+        raise SettingsError(f"{path}: cannot read: {err.strerror}") from None
+
+
+def deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key; any other value (lists included) replaces the base's."""
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def parse_value(text: str) -> Any:
+    """Read a command-line value as TOML would (numbers, booleans, lists), else as a string."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def apply_overrides(data: dict[str, Any], overrides: dict[str, Any] | None) -> dict[str, Any]:
+    """Set dotted keys (``"district.students": 5000``) in a plain settings dict.
+
+    Unknown keys are rejected here, with the known ones listed, rather than later by
+    the schema, so that a typo in an override names the typo.
+    """
+    out = copy.deepcopy(data)
+    for dotted, value in (overrides or {}).items():
+        if not isinstance(dotted, str) or not dotted:
+            raise SettingsError(f"override keys must be dotted setting names, got {dotted!r}")
+        parts = dotted.split(".")
+        model: Any = Settings
+        for i, part in enumerate(parts):
+            fields = getattr(model, "model_fields", None)
+            if fields is None or part not in fields:
+                where = ".".join(parts[:i]) or "top level"
+                known = ", ".join(fields) if fields else "none"
+                raise SettingsError(f"{dotted}: unknown setting (known at {where}: {known})")
+            model = fields[part].annotation
+        node = out
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise SettingsError(f"{dotted}: {part} is not a table")
+        node[parts[-1]] = value
+    return out
