@@ -42,7 +42,9 @@ def main() -> None:
     args = ap.parse_args()
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     print(f"scenario {args.scenario}, {args.years} years, best of {args.repeats}, one core")
-    print(f"{'students':>9} {'teachers':>8} {'best s':>7} {'median s':>8} {'student-steps/s':>16} {'peak MiB':>9}")
+    header = ("students", 9), ("teachers", 8), ("best s", 7), ("median s", 8), \
+        ("student-steps/s", 16), ("peak MiB", 9)
+    print(" ".join(f"{name:>{width}}" for name, width in header))
     for n in args.sizes:
         cmd = ["taskset", "-c", "0"] if os.path.exists("/usr/bin/taskset") else []
         out = subprocess.run(cmd + [sys.executable, "-c", CHILD, str(n), str(args.years),

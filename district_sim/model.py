@@ -23,7 +23,7 @@ from .mechanisms import implementation, learning, turnover
 from .mechanisms.coherence import Elements
 from .mechanisms.initiatives import Portfolio
 from .mechanisms.shocks import ShockEvent, ShockState, draw_random_shocks
-from .observe import REPORTERS
+from .observe import REPORTERS, summarise_students
 from .settings import Settings
 
 MONTHS_PER_YEAR = 10
@@ -115,8 +115,9 @@ class DistrictModel(mesa.Model):
         """
         d, stu = self.settings.district, self.students
         effect = implementation.classroom_effect(self.teachers, self.settings)
-        stu.engagement = learning.engagement_target(stu, self.schools, effect, self.settings, 0.0)
-        growth = learning.yearly_growth(stu, self.schools, effect, self.settings, 0.0)
+        ts = self.teachers.school
+        stu.engagement = learning.engagement_target(stu, self.schools, effect, self.settings, 0.0, ts)
+        growth = learning.yearly_growth(stu, self.schools, effect, self.settings, 0.0, ts)
         share = float(stu.high_need.mean())
         hn = stu.high_need
 
@@ -158,7 +159,9 @@ class DistrictModel(mesa.Model):
         implementation.age_teachers(self.teachers, self.schools, self.elements.culture, s)
         effect = implementation.classroom_effect(self.teachers, s)
         self.classroom_effect = effect
-        learning.step_students(self.students, self.schools, effect, s, self.shock_state.pandemic)
+        learning.step_students(self.students, self.schools, effect, s, self.shock_state.pandemic,
+                               self.teachers.school)
+        self.student_summary = summarise_students(self.students)
         self.elements.observe(self.teachers, self.schools, self.portfolio,
                               office.budget_aligned, office.budget_unaligned)
         self.schools.support = turnover.school_support(self.schools, self.elements.culture)
@@ -186,9 +189,8 @@ class DistrictModel(mesa.Model):
 
     def _lose_enrolment(self) -> None:
         loss = self.shock_state.enrollment_loss
-        u = self.streams["students"].random(self.students.n)
         if loss > 0:
-            self.students.enrolled &= u >= loss
+            self.students.enrolled &= self.streams["students"].random(self.students.n) >= loss
 
     # --- shocks ------------------------------------------------------------------------------
 

@@ -11,28 +11,24 @@ import numpy as np
 from .agents.students import NORM_GAIN
 
 
-def _enrolled(m) -> np.ndarray:
-    stu = m.students
-    return stu.enrolled if stu.enrolled.any() else np.ones(stu.n, dtype=bool)
-
-
-def _group_mean(values: np.ndarray, mask: np.ndarray) -> float:
-    return float(values[mask].mean()) if mask.any() else 0.0
-
-
-def achievement_gap(m) -> float:
-    stu, e = m.students, _enrolled(m)
-    hn, other = e & stu.high_need, e & ~stu.high_need
-    if not hn.any() or not other.any():
-        return 0.0
-    return float(stu.achievement[other].mean() - stu.achievement[hn].mean())
-
-
-def learning_gain(m) -> float:
-    """Mean yearly gain in absolute SD units: the grade's norm gain plus the z growth."""
-    stu, e = m.students, _enrolled(m)
+def summarise_students(stu) -> dict[str, float]:
+    """Group means of enrolled students as dot products with 0/1 weights: a boolean mask
+    per statistic would copy 100,000 values each time."""
+    enrolled = stu.enrolled if stu.enrolled.any() else np.ones(stu.n, dtype=bool)
+    high_need = (enrolled & stu.high_need).astype(float)
+    other = (enrolled & ~stu.high_need).astype(float)
+    n_high, n_other = high_need.sum(), other.sum()
     gain = NORM_GAIN[np.minimum(stu.grade, NORM_GAIN.size - 1)] + stu.growth
-    return float(gain[e].mean())
+    out = {"enrolled": float(n_high + n_other)}
+    for name, values in (("achievement", stu.achievement), ("engagement", stu.engagement),
+                         ("learning_gain", gain)):
+        s_high, s_other = float(high_need @ values), float(other @ values)
+        out[name] = (s_high + s_other) / (n_high + n_other)
+        out[name + "_other"] = s_other / n_other if n_other else 0.0
+        out[name + "_high_need"] = s_high / n_high if n_high else 0.0
+    both = n_high > 0 and n_other > 0
+    out["achievement_gap"] = out["achievement_other"] - out["achievement_high_need"] if both else 0.0
+    return out
 
 
 def implementation_depth(m) -> float:
@@ -50,12 +46,11 @@ def _money(value: float) -> float:
 REPORTERS = {
     "year": lambda m: (m.steps - 1) // 10 + 1,
     "month": lambda m: (m.steps - 1) % 10 + 1,
-    "achievement": lambda m: _group_mean(m.students.achievement, _enrolled(m)),
-    "achievement_gap": achievement_gap,
-    "achievement_high_need": lambda m: _group_mean(
-        m.students.achievement, _enrolled(m) & m.students.high_need),
-    "learning_gain": learning_gain,
-    "engagement": lambda m: _group_mean(m.students.engagement, _enrolled(m)),
+    "achievement": lambda m: m.student_summary["achievement"],
+    "achievement_gap": lambda m: m.student_summary["achievement_gap"],
+    "achievement_high_need": lambda m: m.student_summary["achievement_high_need"],
+    "learning_gain": lambda m: m.student_summary["learning_gain"],
+    "engagement": lambda m: m.student_summary["engagement"],
     "teacher_practice": lambda m: float(np.mean(m.classroom_effect - m.teachers.dip)),
     "teacher_value_added_sd": lambda m: float(np.std(m.classroom_effect)),
     "implementation_dip": lambda m: float(m.teachers.dip.mean()),

@@ -23,12 +23,16 @@ def yearly_growth(
     effect: np.ndarray,
     settings: Settings,
     pandemic: float,
+    teacher_school: np.ndarray,
 ) -> np.ndarray:
-    """Annualised z growth of every seat this month (before enrolment is applied)."""
+    """Annualised z growth of every seat this month (before enrolment is applied).
+
+    Classroom and school terms are combined per teacher first, so each student needs
+    one gather (a student's school is their teacher's school)."""
     stu = settings.students
-    growth = effect[students.teacher]
+    per_teacher = effect + stu.rigor_effect * (schools.rigor[teacher_school] - 0.5)
+    growth = per_teacher[students.teacher]
     growth += stu.engagement_effect * (students.engagement - stu.engagement_mean)
-    growth += stu.rigor_effect * (schools.rigor[students.school] - 0.5)
     if pandemic > 0:
         growth -= pandemic_loss(students, schools, pandemic)
     return growth
@@ -38,30 +42,32 @@ def pandemic_loss(students: Students, schools: Schools, rate: float) -> np.ndarr
     """Yearly loss in SD: ``rate`` years' worth of the grade's norm growth, twice as much
     in high-poverty schools (Goldhaber, Kane et al. 2022)."""
     grade_gain = NORM_GAIN[np.minimum(students.grade, NORM_GAIN.size - 1)]
-    return rate * grade_gain * np.where(schools.high_poverty[students.school], 2.0, 1.0)
+    return rate * grade_gain * np.where(schools.high_poverty, 2.0, 1.0)[students.school]
 
 
 def engagement_target(
-    students: Students, schools: Schools, effect: np.ndarray, settings: Settings, pandemic: float
+    students: Students, schools: Schools, effect: np.ndarray, settings: Settings, pandemic: float,
+    teacher_school: np.ndarray,
 ) -> np.ndarray:
     """Where a student's engagement heads: lower for high-need students, raised by a
     strong teacher and a school climate that supports engagement, cut by a pandemic."""
     stu = settings.students
-    target = (stu.engagement_mean - stu.high_need_engagement_gap * students.high_need
-              + 0.3 * (schools.climate[students.school] - 0.5)
-              + effect[students.teacher]
-              - 0.5 * pandemic * np.where(schools.high_poverty[students.school], 2.0, 1.0))
-    return np.clip(target, 0.0, 1.0)
+    school_term = 0.3 * (schools.climate - 0.5) - 0.5 * pandemic * np.where(schools.high_poverty, 2.0, 1.0)
+    per_teacher = effect + school_term[teacher_school]
+    target = per_teacher[students.teacher]
+    target += stu.engagement_mean - stu.high_need_engagement_gap * students.high_need
+    return np.clip(target, 0.0, 1.0, out=target)
 
 
 def step_students(
-    students: Students, schools: Schools, effect: np.ndarray, settings: Settings, pandemic: float
+    students: Students, schools: Schools, effect: np.ndarray, settings: Settings, pandemic: float,
+    teacher_school: np.ndarray,
 ) -> None:
     """One school month of learning for every enrolled student."""
-    growth = yearly_growth(students, schools, effect, settings, pandemic)
+    growth = yearly_growth(students, schools, effect, settings, pandemic, teacher_school)
     students.growth = growth
     students.achievement += MONTH * growth * students.enrolled
-    target = engagement_target(students, schools, effect, settings, pandemic)
+    target = engagement_target(students, schools, effect, settings, pandemic, teacher_school)
     students.engagement += settings.students.engagement_adjust * (target - students.engagement)
 
 
