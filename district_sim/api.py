@@ -43,16 +43,24 @@ def run(
     years: float = 10,
     seed: int = 0,
     overrides: dict[str, Any] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Simulate one district; one row a school month (10 a year).
 
     ``scenario`` is a name from ``scenarios/``, a TOML path or a Settings object;
-    ``overrides`` sets dotted keys (``{"strategy.buffering": 0.2}``).
+    ``overrides`` sets dotted keys (``{"strategy.buffering": 0.2}``); ``progress``
+    is called with (months done, months in all) after each simulated year.
     """
     months = _check_years(years)
     settings = load_scenario(scenario, overrides)
     model = DistrictModel(settings, seed=_check_seed(seed))
-    model.run_for(months)
+    if progress is None:
+        model.run_for(months)
+    else:
+        # Year by year, so a long run can say how far it is; the path is the same.
+        while model.steps < months:
+            model.run_for(min(10, months - model.steps))
+            progress(model.steps, months)
     df = model.results()
     df.insert(0, "scenario", settings.name)
     df.insert(1, "seed", seed)

@@ -7,6 +7,7 @@ ends in one line naming the setting and what is allowed, and exit code 2.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
@@ -15,6 +16,15 @@ from .scenarios import list_scenarios
 from .settings import SettingsError, parse_value
 
 EXIT_USAGE = 2
+
+# Faces that add their own subcommands. Each module has ``register(subparsers)`` and keeps
+# its heavy imports (dask, solara, ...) inside the command functions, so that
+# ``district-sim run`` starts fast. They raise UsageError or SettingsError for bad input.
+FACES = (
+    "district_sim.experiments.commands",   # sweep, analyze
+    "district_sim.validation.commands",    # validate
+    "district_sim.ui.commands",            # ui
+)
 
 
 class UsageError(Exception):
@@ -47,7 +57,7 @@ def _out_path(text: str | None, suffixes: tuple[str, ...], flag: str) -> Path | 
     return path
 
 
-def _progress(total_label: str):
+def _progress(total_label: str, unit: str = "run"):
     from tqdm import tqdm
 
     bar = None
@@ -55,7 +65,7 @@ def _progress(total_label: str):
     def update(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = tqdm(total=total, desc=total_label, unit="run", disable=None, file=sys.stderr)
+            bar = tqdm(total=total, desc=total_label, unit=unit, disable=None, file=sys.stderr)
         bar.update(done - bar.n)
         if done == total:
             bar.close()
@@ -74,7 +84,8 @@ def cmd_scenarios(args) -> int:
 def cmd_run(args) -> int:
     out = _out_path(args.out, (".csv", ".parquet"), "--out")
     plot = _out_path(args.plot, (".png",), "--plot")
-    df = api.run(args.scenario, years=args.years, seed=args.seed, overrides=_overrides(args.set))
+    df = api.run(args.scenario, years=args.years, seed=args.seed, overrides=_overrides(args.set),
+                 progress=_progress("months", unit="month"))
     last = df.iloc[-1]
     print(f"{last['scenario']}: {args.years:g} years, seed {args.seed}")
     for metric in report.HEADLINE:
@@ -131,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--replicates", type=int, default=20, help="runs per scenario (default 20)")
     common(c)
     c.set_defaults(func=cmd_compare)
+
+    for face in FACES:
+        importlib.import_module(face).register(sub)
     return p
 
 

@@ -28,6 +28,15 @@ def test_run_has_one_row_a_school_month_and_the_public_columns():
     assert df["month"].tolist() == list(range(1, 11)) * 3
 
 
+def test_progress_reports_each_year_and_leaves_the_run_unchanged():
+    calls = []
+    plain = ds.run("fragmented", years=2.5, seed=3, overrides=SMALL)
+    watched = ds.run("fragmented", years=2.5, seed=3, overrides=SMALL,
+                     progress=lambda done, total: calls.append((done, total)))
+    pd.testing.assert_frame_equal(plain, watched)
+    assert calls == [(10, 25), (20, 25), (25, 25)]
+
+
 def test_same_seed_same_results_and_other_seed_differs():
     a = ds.run("fragmented", years=4, seed=7, overrides=SMALL)
     b = ds.run("fragmented", years=4, seed=7, overrides=SMALL)
