@@ -27,7 +27,10 @@ from .observe import REPORTERS, summarise_students
 from .settings import Settings
 
 MONTHS_PER_YEAR = 10
-STREAMS = ("environment", "leadership", "initiatives", "teachers", "students")
+# Appending a stream keeps the others' draws (SeedSequence children are indexed).
+# "succession" is drawn only when a superintendent leaves, so a departure in one scenario
+# does not shift the principals' draws that another scenario with the same seed shares.
+STREAMS = ("environment", "leadership", "initiatives", "teachers", "students", "succession")
 
 
 def calendar(time: float) -> tuple[int, int]:

@@ -395,7 +395,8 @@ class Shock(_Section):
         description="Size of the shock; its meaning and range depend on the kind (see docs)."
     )
     duration_years: float = Field(
-        1.0, ge=0, le=100, description="How long the shock lasts, in years."
+        1.0, ge=0, le=100, description="How long the shock lasts, in years. For "
+        "superintendent_turnover, the vacancy: an interim launches nothing in a September inside it."
     )
 
     @model_validator(mode="after")

@@ -216,3 +216,28 @@ def test_cohorts_move_up_and_graduates_are_replaced():
     senior = grade == 12
     assert (m.students.grade[~senior] == grade[~senior] + 1).all()
     assert (m.students.grade[senior] == 0).all()
+
+
+def test_an_initiative_works_exactly_its_planned_months():
+    """Launched in September or mid-year, an initiative is stepped for its whole life."""
+    for launched_at in (0.0, 3.5):
+        p = Portfolio(1, slots=2)
+        k, _ = p.add(Initiative(True, PRACTICE, 0.2, 0.1, 0.0, False, False, 10), launched_at)
+        worked = 0
+        for clock in range(1, 30):  # the month starting at t is stepped when the clock reads t + 1
+            for slot in p.due(float(clock)):
+                p.retire(int(slot), True)
+            if clock > launched_at and p.active[k]:
+                worked += 1
+        assert worked == 10
+
+
+def test_a_superintendent_leaving_does_not_shift_the_shared_leadership_draws():
+    """Common random numbers: succession draws from its own stream."""
+    settings = ds.load_scenario("focused", SMALL)
+    calm, churn = DistrictModel(settings, seed=5), DistrictModel(settings, seed=5)
+    churn.schedule_shock(ds.settings.Shock(kind="superintendent_turnover", year=1, magnitude=1.0))
+    calm.run_years(3)
+    churn.run_years(3)
+    assert churn.central_office.strategy_changes >= 1
+    assert calm.streams["leadership"].random() == churn.streams["leadership"].random()

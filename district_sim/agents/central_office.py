@@ -66,7 +66,8 @@ class CentralOffice(mesa.Agent):
         depth = model.teachers.depth[:, slot]
         threshold = model.settings.initiatives.implementation_threshold
         adopted = model.portfolio.adoption[model.teachers.school, slot]
-        paid_back = float(np.mean(depth)) >= threshold if depth.size else True
+        # Paid back where it was taken up: schools that buffered it do not count against it.
+        paid_back = float(depth[adopted > 0].mean()) >= threshold if np.any(adopted > 0) else True
         if model.settings.mechanisms.fatigue and threshold > 0:
             invested = np.where(depth < threshold, depth / threshold, 0.0) * adopted
             c = model.teachers.cynicism
@@ -81,7 +82,7 @@ class CentralOffice(mesa.Agent):
     def abandon_strategy(self, share: float) -> None:
         """A successor drops ``share`` of the running strategy (not the state's mandates)."""
         portfolio = self.model.portfolio
-        rng = self.model.streams["leadership"]
+        rng = self.model.streams["succession"]
         running = np.flatnonzero(portfolio.active & ~portfolio.compliance)
         drop = running[rng.random(running.size) < share]
         for slot in drop:

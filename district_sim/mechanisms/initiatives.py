@@ -108,8 +108,13 @@ class Portfolio:
             self.abandoned += 1
 
     def due(self, now: float) -> np.ndarray:
-        """Slots whose planned life is over."""
-        return np.flatnonzero(self.active & (self.end <= now + 1e-9))
+        """Slots whose planned life is over.
+
+        The school month that starts at time t is stepped when the clock reads t + 1,
+        so an initiative launched at t with a life of m months works in m steps and is
+        retired at the first step after t + m.
+        """
+        return np.flatnonzero(self.active & (self.end < now - 1e-9))
 
     @property
     def count(self) -> int:
