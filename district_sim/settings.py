@@ -41,7 +41,8 @@ SHOCK_MAGNITUDES: dict[str, tuple[float, float, str]] = {
     "state_mandate": (0.0, 10.0, "number of compliance initiatives added"),
     "pandemic": (0.0, 1.0, "share of a year's learning lost by a typical student"),
     "enrollment_decline": (0.0, 0.9, "share of enrolment lost over the shock"),
-    "teacher_shortage": (0.0, 1.0, "share of vacancies filled by underprepared hires"),
+    "teacher_shortage": (0.0, 1.0, "share of vacancies filled by underprepared hires; leaving "
+                         "rises by the same share, as colleagues cover the vacancies"),
 }
 
 

@@ -45,6 +45,12 @@ def test_attention_is_rationed_in_proportion():
     _, sch1, p1, t1 = make(1, s2)
     months(s2, sch1, p1, t1, 1)
     assert t.depth[0, 0] == pytest.approx(t1.depth[0, 0])
+    # and nothing is overloaded: no fatigue, no larger dip than a teacher with room to spare
+    assert np.all(t.load <= 1.0 + 1e-12) and np.all(t.fatigue == 0.0)
+    s3 = s2.model_copy(update={"capacity": s.capacity.model_copy(update={"teacher_attention": 100.0})})
+    _, sch3, p3, t3 = make(5, s3)
+    months(s3, sch3, p3, t3, 1)
+    assert t.dip == pytest.approx(t3.dip * 100.0 / 1.5)  # attention needed is the only divisor
 
 
 def test_depth_follows_the_implementation_timescale():

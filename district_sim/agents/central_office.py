@@ -102,8 +102,10 @@ class CentralOffice(mesa.Agent):
             return
         leadership = self.model.settings.leadership
         support = self.model.elements.stakeholders
-        hazard = (1.0 / leadership.superintendent_tenure_years) * np.exp(-2.0 * (support - 0.5))
-        if draw_leave < 1.0 - np.exp(-hazard):
+        # A yearly departure chance of 1/tenure gives a mean tenure of exactly ``tenure`` at
+        # neutral support (a geometric spell); backing from stakeholders lengthens it.
+        leave = (1.0 / leadership.superintendent_tenure_years) * np.exp(-2.0 * (support - 0.5))
+        if draw_leave < min(1.0, leave):
             replace = leadership.strategy_replacement * (1.5 - support)
             self.succession(1.0 if draw_replace < replace else 0.2)
 

@@ -24,7 +24,6 @@ class Teachers:
         self.fatigue = np.zeros(n)
         self.cynicism = np.zeros(n)
         self.underprepared = np.zeros(n, dtype=bool)
-        self.hired_year = np.zeros(n, dtype=np.int32)
         #: depth[i, k]: implementation depth of teacher i in portfolio slot k (0-1).
         self.depth = np.zeros((n, slots))
         #: last month's share of initiative demand each teacher could meet (0-1).

@@ -84,10 +84,14 @@ def step_teachers(
     demand = adopt * portfolio.teacher_demand
     total = demand.sum(axis=1)
     capacity = settings.capacity.teacher_attention * (1.0 - tch.fatigue_capacity_loss * teachers.fatigue)
+    if not mech.attention_limit:
+        # Ablation: attention constrains nothing; every initiative gets what it asks for,
+        # so there is no rationing, no overload and no dip from spreading thin.
+        capacity = np.maximum(capacity, total)
     met = np.minimum(1.0, capacity / np.maximum(total, 1e-12))
     teachers.load = total / capacity
     teachers.attention_met = met
-    engaged = adopt * (met[:, None] if mech.attention_limit else 1.0)
+    engaged = adopt * met[:, None]
 
     # Implementation deepens with the attention and money given, fades where neglected.
     depth = teachers.depth
