@@ -1,0 +1,176 @@
+"""Design points and run seeds: which settings each run gets, and which random numbers.
+
+Sampled designs (Latin hypercube, Sobol, Morris) are drawn by SALib on the unit cube,
+seeded by the experiment's seed, then mapped onto each varied setting's range or list, so
+the design is a pure function of the experiment file. A run's seed depends only on the
+experiment's seed and the run's identity (design point, replicate), never on which worker
+runs it or when.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..settings import Settings, SettingsError, apply_overrides, validate
+from .spec import SCENARIO_KEY, Experiment, Vary, setting_kind, shock_from
+
+
+@dataclass(frozen=True)
+class Run:
+    run_id: int
+    point: int
+    replicate: int
+    seed: int
+
+
+@dataclass
+class Plan:
+    """Every design point of an experiment, with its validated settings, and every run."""
+
+    keys: list[str]
+    values: list[dict[str, Any]]
+    settings: list[Settings]
+    replicates: int
+    seeds: np.ndarray  # (points, replicates)
+    unit: np.ndarray | None = None  # sampled designs: the points on the unit cube
+    kinds: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def n_runs(self) -> int:
+        return len(self.values) * self.replicates
+
+    def runs(self) -> list[Run]:
+        return [Run(p * self.replicates + r, p, r, int(self.seeds[p, r]))
+                for p in range(len(self.values)) for r in range(self.replicates)]
+
+
+# --- unit cube samples ----------------------------------------------------------------------------
+
+
+def _problem(keys: list[str]) -> dict[str, Any]:
+    return {"num_vars": len(keys), "names": list(keys), "bounds": [[0.0, 1.0]] * len(keys)}
+
+
+def unit_sample(exp: Experiment) -> np.ndarray | None:
+    """The sampled design on [0, 1]^D (None for a factorial design)."""
+    d = exp.design
+    if d.kind == "factorial":
+        return None
+    problem = _problem(exp.keys)
+    seed = int(exp.spec.seed % 2**32)
+    if d.kind == "lhs":
+        from SALib.sample import latin
+
+        return latin.sample(problem, d.samples, seed=seed)
+    if d.kind == "sobol":
+        import warnings
+
+        from SALib.sample import sobol
+
+        if d.samples & (d.samples - 1):
+            raise SettingsError(f"design.samples: the sobol design needs a power of 2 (e.g. "
+                                f"{2 ** math.ceil(math.log2(d.samples))}), got {d.samples}")
+        with warnings.catch_warnings():  # SALib warns about skip_values for small N
+            warnings.simplefilter("ignore")
+            return sobol.sample(problem, d.samples, calc_second_order=d.second_order, seed=seed)
+    from SALib.sample import morris
+
+    return morris.sample(problem, d.samples, num_levels=d.levels, seed=seed)
+
+
+def _from_unit(v: Vary, u: float) -> Any:
+    kind = setting_kind(v.setting)
+    if v.values is not None:
+        return v.values[min(int(u * len(v.values)), len(v.values) - 1)]
+    low, high = v.range
+    if kind == "int":
+        return int(min(math.floor(low + u * (high - low + 1)), high))
+    if v.distribution == "loguniform":
+        return float(math.exp(math.log(low) + u * (math.log(high) - math.log(low))))
+    return float(low + u * (high - low))
+
+
+def _levels(v: Vary) -> list[Any]:
+    if v.values is not None:
+        return list(v.values)
+    grid = np.linspace(v.range[0], v.range[1], v.steps)
+    if setting_kind(v.setting) == "int":
+        levels = [int(round(x)) for x in grid]
+        if len(set(levels)) < len(levels):
+            raise SettingsError(f"vary {v.setting}: {v.steps} steps over {list(v.range)} repeat whole "
+                                "numbers; use fewer steps or a list of values")
+        return levels
+    return [float(f"{x:.12g}") for x in grid]
+
+
+def _cast(kind: str, value: Any) -> Any:
+    if kind == "int":
+        return int(value)
+    if kind == "float":
+        return float(value)
+    if kind == "bool":
+        return bool(value)
+    return str(value)
+
+
+# --- seeds ------------------------------------------------------------------------------------------
+
+
+def run_seeds(seed: int, points: int, replicates: int, seeding: str) -> np.ndarray:
+    """Seeds of every run, shape (points, replicates).
+
+    ``common``: replicate r has the same seed at every design point, spawned from the
+    experiment's seed exactly as :func:`district_sim.replicate_seeds` does, so differences
+    between points are paired (common random numbers). ``independent``: each run its own
+    child SeedSequence, keyed by (point, replicate).
+    """
+    if seeding == "common":
+        children = np.random.SeedSequence(seed).spawn(replicates)
+        row = [int(c.generate_state(1, np.uint32)[0]) for c in children]
+        return np.tile(np.asarray(row, dtype=np.int64), (points, 1))
+    out = np.empty((points, replicates), dtype=np.int64)
+    for p in range(points):
+        for r in range(replicates):
+            ss = np.random.SeedSequence(seed, spawn_key=(p, r))
+            out[p, r] = int(ss.generate_state(1, np.uint32)[0])
+    return out
+
+
+# --- the plan ----------------------------------------------------------------------------------------
+
+
+def points(exp: Experiment) -> Plan:
+    """Every design point's values and validated settings, and each run's seed."""
+    unit = unit_sample(exp)
+    if unit is None:
+        rows = [dict(zip(exp.keys, combo, strict=True))
+                for combo in itertools.product(*(_levels(v) for v in exp.vary))]
+    else:
+        rows = [{v.setting: _from_unit(v, float(u)) for v, u in zip(exp.vary, row, strict=True)}
+                for row in unit]
+    if len(rows) * exp.spec.replicates > 10_000_000:
+        raise SettingsError(f"the design has {len(rows) * exp.spec.replicates} runs; at most 10000000")
+    kinds = {k: setting_kind(k) for k in exp.keys}
+    bases: dict[str | None, dict[str, Any]] = {}
+    values, settings = [], []
+    for row in rows:
+        scenario = row.get(SCENARIO_KEY)
+        if scenario not in bases:
+            bases[scenario] = apply_overrides(exp.base_data(scenario), exp.fixed)
+        overrides = {k: v for k, v in row.items() if k != SCENARIO_KEY and not k.startswith("shock.")}
+        try:
+            data = apply_overrides(bases[scenario], overrides)
+            if exp.spec.shock is not None:
+                data["shocks"] = list(data.get("shocks", [])) + [shock_from(exp.spec.shock, row)]
+            settings.append(validate(data))
+        except SettingsError as err:
+            at = ", ".join(f"{k}={v!r}" for k, v in row.items())
+            raise SettingsError(f"{err} (at {at})") from None
+        values.append({k: _cast(kinds[k], v) for k, v in row.items()})
+    seeds = run_seeds(exp.spec.seed, len(rows), exp.spec.replicates, exp.spec.seeding)
+    return Plan(list(exp.keys), values, settings, exp.spec.replicates, seeds, unit, kinds)
