@@ -24,7 +24,7 @@ from .mechanisms.coherence import Elements
 from .mechanisms.initiatives import Portfolio
 from .mechanisms.shocks import ShockEvent, ShockState, draw_random_shocks
 from .observe import REPORTERS, summarise_students
-from .settings import Settings
+from .settings import Settings, SettingsError
 
 MONTHS_PER_YEAR = 10
 # Appending a stream keeps the others' draws (SeedSequence children are indexed).
@@ -194,6 +194,37 @@ class DistrictModel(mesa.Model):
         loss = self.shock_state.enrollment_loss
         if loss > 0:
             self.students.enrolled &= self.streams["students"].random(self.students.n) >= loss
+
+    # --- levers -------------------------------------------------------------------------------
+
+    #: Settings that shape the district built at the start; a different one is another district.
+    STRUCTURAL = ("students", "schools", "class_size", "high_need_share", "segregation",
+                  "initial_achievement", "high_need_gap")
+
+    def update_settings(self, settings: Settings) -> None:
+        """Pull levers mid-run: from now on the district acts on ``settings``.
+
+        This is a decision taken in the middle of a story (the browser's "fork now": from
+        where we stand in year 3, stop launching initiatives), not a different district,
+        so what was built at the start (its size, its schools, its students' starting
+        point) and the scenario's scheduled shocks cannot change; re-run from the start
+        for those. Initiatives already running keep what they were designed with; the
+        central office adopts the new resource split and budget at once, and every other
+        setting is read where it acts (next month, or next September for launches).
+        """
+        old = self.settings
+        changed = [k for k in self.STRUCTURAL if getattr(old.district, k) != getattr(settings.district, k)]
+        if changed or settings.shocks != old.shocks:
+            what = ", ".join(f"district.{k}" for k in changed) or "shocks"
+            raise SettingsError(f"{what} cannot change during a run; re-run the district from the start")
+        self.settings = settings
+        office = self.central_office
+        office.theory_of_action = settings.strategy.theory_of_action
+        if settings.strategy.resource_alignment != old.strategy.resource_alignment:
+            office.resource_alignment = settings.strategy.resource_alignment
+        if settings.district.budget_per_student != old.district.budget_per_student:
+            office.set_budget(self.shock_state.cut)
+        office.fund()
 
     # --- shocks ------------------------------------------------------------------------------
 

@@ -1,5 +1,42 @@
-"""Subcommands of this face (placeholder until it is built)."""
+"""``district-sim ui``: the browser page on localhost."""
+
+from __future__ import annotations
+
+import sys
+
+from ..settings import SettingsError
 
 
 def register(sub) -> None:
     """Add this face's subcommands to the ``district-sim`` parser."""
+    p = sub.add_parser("ui", help="open the browser page: two strategies side by side, live")
+    p.add_argument("--port", type=int, default=8765, help="port to serve on (default 8765)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1, this machine only; "
+                        "0.0.0.0 shares the page on the network)")
+    p.set_defaults(func=cmd_ui)
+
+
+def cmd_ui(args) -> int:
+    from . import server
+
+    if not 1 <= args.port <= 65535:
+        raise SettingsError(f"--port must be between 1 and 65535, got {args.port}")
+    if not server.port_free(args.host, args.port):
+        raise SettingsError(f"--port {args.port}: already in use on {args.host} (pick another with --port)")
+    if not server.assets_ready():
+        print(f"district-sim: warning: Solara's page scripts are not cached in {server.assets_dir()}; "
+              "the page needs internet access to load them. Run .ci/solara-assets once to cache "
+              "them (npm needed).", file=sys.stderr)
+    shown = "localhost" if args.host in ("127.0.0.1", "0.0.0.0") else args.host
+    print(f"district-sim page at http://{shown}:{args.port}/ (Ctrl+C stops it)", flush=True)
+    process = server.start(args.host, args.port)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except Exception:
+            process.kill()
+        return 0

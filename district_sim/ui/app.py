@@ -1,0 +1,464 @@
+"""The browser page: two districts side by side, levers, shocks, forks, explanations.
+
+Built on Mesa's SolaraViz: the model it plays, steps and resets is a
+:class:`~district_sim.ui.session.Comparison` (every district on the page, stepped in
+lockstep); its components are the charts, the explain panel, the PELP diagrams and the
+schools. The sidebar adds what a district leader or a teacher does with the page: pick
+scenarios, pull levers, inject shocks, fork a branch, run the classroom demonstration,
+export. All state logic lives in plain modules (``session``, ``levers``, ``explain``,
+``charts``, ``classroom``); this module only lays them out.
+
+Run with ``district-sim ui`` or ``solara run district_sim.ui.app``. Every browser tab
+gets its own districts: ``Page`` builds them, nothing is kept at module level.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import reacton.core
+import solara
+from mesa.visualization import SolaraViz
+from mesa.visualization.utils import force_update, update_counter
+
+from ..scenarios import list_scenarios
+from . import charts, classroom, explain, levers
+from .session import (
+    DEFAULT_SCHOOLS,
+    DEFAULT_STUDENTS,
+    LEFT,
+    MAX_BRANCHES,
+    RIGHT,
+    SHOCK_BUTTONS,
+    Comparison,
+    Setup,
+)
+
+TITLE = "District coherence: two strategies side by side"
+SMALL = {"font-size": "0.8em", "color": "#555", "line-height": "1.25"}
+
+
+def model_params(setup: Setup) -> dict:
+    """SolaraViz's model parameters: the district's size and seed, applied on Reset."""
+    return {
+        "setup": setup,
+        "students": {"type": "SliderInt", "value": DEFAULT_STUDENTS, "min": 2_000, "max": 50_000,
+                     "step": 1_000, "label": "Students in each district (on Reset)"},
+        "schools": {"type": "SliderInt", "value": DEFAULT_SCHOOLS, "min": 4, "max": 100, "step": 1,
+                    "label": "Schools in each district (on Reset)"},
+        "seed": {"type": "SliderInt", "value": 0, "min": 0, "max": 999, "step": 1,
+                 "label": "Seed, shared by all districts (on Reset)"},
+    }
+
+
+def _district_items(comparison: Comparison) -> list[dict]:
+    names = {LEFT: "Left", RIGHT: "Right"}
+    return [{"text": f"{names.get(k, 'Branch')}: {line.label}", "value": k}
+            for k, line in comparison.lines.items()]
+
+
+# --- main area: SolaraViz components (each gets the Comparison) ---------------------------------
+
+
+@solara.component
+def ExplainPanel(model: Comparison, frame: int):
+    """Why the two sides differ now, in plain words, and the classroom demo's caption."""
+    years = model.time / 10
+    parts = []
+    if model.caption:
+        parts.append(f'<div class="ds-caption" style="background:#fff3cd;padding:8px;border-radius:6px;'
+                     f'font-size:1.05em;margin-bottom:8px">{_esc(model.caption)}</div>')
+    pairs = [(LEFT, RIGHT)] + [(k, line.parent) for k, line in model.lines.items() if line.parent]
+    for a, b in pairs:
+        la, lb = model.lines[a], model.lines[b]
+        d = explain.diagnose(la.label, model.latest(a), lb.label, model.latest(b), years)
+        reasons = "".join(f"<li>{_esc(r)}</li>" for r in d.reasons)
+        parts.append(f'<p style="margin:4px 0"><b>{_esc(d.headline)}</b></p>'
+                     + (f'<ul style="margin:0 0 6px 0;padding-left:18px">{reasons}</ul>' if reasons else ""))
+    if model.note:
+        parts.append(f'<p class="ds-note" style="color:#555;font-size:0.85em;margin:4px 0">Last change: '
+                     f"{_esc(model.note)}</p>")
+    parts.append(f'<p style="color:#777;font-size:0.75em;margin:2px 0">{model.when()}. Shocks on the '
+                 f"charts: {charts.shock_legend()}; grey triangles under the axis are shocks from "
+                 f"chance or the scenario, shared by both sides. The reasons name the mechanism "
+                 f"on which the districts differ most, relative to a difference that matters.</p>")
+    with solara.Column(style={"height": "370px", "overflow-y": "auto", "padding": "4px"}):
+        solara.Text("Why the districts differ now", style={"font-weight": "bold"})
+        solara.HTML(tag="div", unsafe_innerHTML="".join(parts), classes=["ds-explain"])
+
+
+@solara.component
+def PelpPanel(model: Comparison, frame: int):
+    """PELP's Coherence Framework for each district, elements coloured by alignment."""
+    with model.lock:
+        svgs = [charts.pelp_svg(line.model, line.label, line.color) for line in model.lines.values()]
+    with solara.Column(style={"height": "370px", "overflow-y": "auto"}):
+        solara.Text("PELP coherence framework (green = in line with the theory of action, red = out of "
+                    "line)", style=SMALL)
+        solara.HTML(tag="div", unsafe_innerHTML="".join(
+            f'<div style="display:inline-block;width:48%;min-width:220px;vertical-align:top">{s}</div>'
+            for s in svgs), classes=["ds-pelp"])
+
+
+@solara.component
+def ChartView(model: Comparison, key: str, frame: int):
+    """One chart of every district on the same axes (an SVG document, redrawn each month)."""
+    chart = charts.CHART_BY_KEY[key]
+    series = model.series(charts.chart_columns(chart))
+    svg = charts.chart_svg(chart, series, list(model.markers), model.environment_shocks(), model.time)
+    solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["ds-chart", f"ds-chart-{key}"],
+                style={"width": "100%"})
+
+
+@solara.component
+def SchoolsView(model: Comparison, frame: int):
+    """Every school as a tile coloured by practice or achievement; a click shows its people."""
+    metric, set_metric = solara.use_state("practice")
+    selected, set_selected = solara.use_state(None)
+    with model.lock:
+        values = {k: charts.school_values(line.model, metric) for k, line in model.lines.items()}
+        detail = None
+        if selected is not None and selected[0] in model.lines:
+            line = model.lines[selected[0]]
+            if selected[1] < line.model.schools.n:
+                detail = (line, charts.school_detail(line.model, selected[1]))
+    low = min(float(v.min()) for v in values.values())
+    high = max(float(v.max()) for v in values.values())
+    with solara.Column(style={"padding": "4px"}):
+        with solara.Row():
+            solara.ToggleButtonsSingle(value=metric, values=list(charts.SCHOOL_METRICS), on_value=set_metric,
+                                       dense=True)
+            solara.Text(f"{charts.SCHOOL_METRICS[metric]}: red {low:.3f}, blue {high:.3f}", style=SMALL)
+        for key, line in model.lines.items():
+            solara.Text(line.label, style={"color": line.color, "font-weight": "bold"})
+            with solara.Row(gap="3px", style={"flex-wrap": "wrap"}):
+                for school, value in enumerate(values[key]):
+                    solara.Button(
+                        label=str(school + 1), dense=True, small=True,
+                        on_click=lambda key=key, school=school: set_selected((key, school)),
+                        classes=["ds-school"],
+                        style={"background-color": charts.diverging(float(value), low, high),
+                               "min-width": "34px", "padding": "0 4px"},
+                    )
+        if detail is not None:
+            line, info = detail
+            SchoolDetail(line.label, info)
+
+
+@solara.component
+def SchoolDetail(label: str, info: dict):
+    p = info["principal"]
+    solara.Text(f"{label}, school {p['school'] + 1}: {info['students']} students, "
+                f"{100 * info['high_need_share']:.0f}% high-need"
+                + (" (high-poverty school)" if p["high_poverty"] else ""), style={"font-weight": "bold"})
+    solara.Text(f"Principal #{p['principal_id']}: instructional leadership {p['leadership']:.2f}, "
+                f"{p['tenure_years']:.1f} years in the school, focus {p['focus']:.2f} (share of "
+                f"initiative oversight they can give)", style=SMALL)
+    rows = "".join(
+        f"<tr><td>{t['teacher']}</td><td>{t['practice']:+.3f}</td><td>{t['experience']:.1f}</td>"
+        f"<td>{t['fatigue']:.2f}</td><td>{t['cynicism']:.2f}</td><td>{t['attention_met']:.2f}</td></tr>"
+        for t in info["teachers"])
+    solara.HTML(tag="div", unsafe_innerHTML=(
+        '<table class="ds-teachers" style="font-size:0.8em;border-collapse:separate;border-spacing:10px 2px">'
+        "<tr><th>teacher</th><th>practice (SD)</th><th>years</th><th>fatigue</th><th>cynicism</th>"
+        f"<th>attention met</th></tr>{rows}</table>"))
+
+
+CELL = {"background": "white", "border": "1px solid #e0e0e0", "border-radius": "6px", "padding": "6px",
+        "min-width": "0"}
+
+
+@solara.component
+def Dashboard(model: solara.Reactive):
+    """The main area. It alone follows Mesa's ``update_counter`` and hands the month down as a
+    prop, so a step redraws everything in one render pass (each subscriber costs one)."""
+    frame = update_counter.get()
+    c = model.value
+    view, set_view = solara.use_state("Compare")
+    with solara.Column(style={"padding": "8px", "width": "100%"}, classes=["ds-dashboard"]):
+        with solara.Row(style={"align-items": "center"}):
+            solara.ToggleButtonsSingle(value=view, values=["Compare", "Schools"], on_value=set_view,
+                                       dense=True, classes=["ds-view"])
+            solara.Text(f"{c.when()} ({c.months} months run)", classes=["ds-now"],
+                        style={"font-weight": "bold"})
+            solara.Text(" · ".join(f"{'Left' if k == LEFT else 'Right' if k == RIGHT else 'Branch'}: "
+                                   f"{line.label}" for k, line in c.lines.items()), style=SMALL)
+        if view == "Schools":
+            with solara.Column(style=CELL):
+                SchoolsView(c, frame)
+            return
+        grid = {"display": "grid", "grid-template-columns": "repeat(auto-fill, minmax(440px, 1fr))",
+                "gap": "10px", "width": "100%"}
+        with solara.Div(style=grid):
+            with solara.Div(style=CELL):
+                ExplainPanel(c, frame)
+            with solara.Div(style=CELL):
+                PelpPanel(c, frame)
+            for chart in charts.CHARTS:
+                with solara.Div(style=CELL):
+                    ChartView(c, chart.key, frame)
+
+
+# --- sidebar: what a leader or a teacher does with the page ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """What the sidebar's cards share: the page's model and its messages.
+
+    Cards re-render when ``revision`` moves (a scenario, lever, shock or branch changed the
+    districts) or the model is replaced (Reset), not every month, so a month's redraw stays
+    cheap. Changes are made inside one render batch (``render_context``): one redraw each.
+    """
+
+    model: solara.Reactive     # the Comparison SolaraViz plays
+    demo: solara.Reactive      # the classroom demonstration is running
+    status: solara.Reactive    # (message, "ok" | "error") of the last action
+    revision: solara.Reactive  # bumped by every change to the districts
+    render_context: Any        # reacton's render context of the page, to batch redraws
+
+    def act(self, action, done=None) -> bool:
+        """Run a change to the districts; bad input shows its message and changes nothing."""
+        try:
+            result = action()
+        except ValueError as err:  # SettingsError and pydantic's ValidationError are ValueErrors
+            self.error(err)
+            return False
+        self.changed(done(result) if callable(done) else (done or ""))
+        return True
+
+    def error(self, err: Exception) -> None:
+        self.status.set((" ".join(str(err).split()), "error"))
+
+    def changed(self, message: str) -> None:
+        with self.render_context:
+            self.status.set((message, "ok"))
+            self.revision.set(self.revision.value + 1)
+            force_update()
+
+
+@solara.component
+def Status(ctx: Ctx):
+    text, kind = ctx.status.value
+    if not text:
+        return
+    if kind == "error":
+        solara.Error(text, dense=True, classes=["ds-error"])
+    else:
+        solara.Success(text, dense=True, classes=["ds-ok"])
+
+
+@solara.component
+def TimeCard(ctx: Ctx):
+    c = ctx.model.value
+    ctx.revision.get()
+
+    def start_demo():
+        fresh = classroom.fresh_comparison()
+        fresh.caption = "Classroom demonstration starting."
+        ctx.model.set(fresh)
+        ctx.demo.set(True)
+
+    with solara.Card("Time", margin=0), solara.Column(gap="4px"):
+        solara.Button("Step a year", on_click=lambda: ctx.act(c.step_year), color="primary",
+                      classes=["ds-step-year"])
+        solara.Text("Play, pause, step a month and reset are in Controls above; speed is its "
+                    "'Play Interval' (milliseconds between months).", style=SMALL)
+        if ctx.demo.value:
+            solara.Button("Stop the demonstration", on_click=lambda: ctx.demo.set(False), classes=["ds-demo"])
+        else:
+            solara.Button("Classroom demo (5 min)", on_click=start_demo, classes=["ds-demo"],
+                          color="secondary")
+        solara.Text(f"A scripted {classroom.total_seconds() / 60:.0f}-minute demonstration: it restarts "
+                    "fragmented against focused and narrates; pause Play first.", style=SMALL)
+
+
+@solara.component
+def DistrictsCard(ctx: Ctx):
+    c = ctx.model.value
+    ctx.revision.get()
+    names = list(solara.use_memo(list_scenarios, []))
+    with solara.Card("Districts", margin=0):
+        for side, word in ((LEFT, "Left"), (RIGHT, "Right")):
+            solara.Select(f"{word} side scenario", values=names, value=c.lines[side].scenario,
+                          on_value=lambda name, side=side: ctx.act(lambda: c.set_scenario(side, name),
+                                                                   lambda _: c.note))
+        solara.Text("Both sides share one seed: the same students, teachers and random shocks. "
+                    "A new scenario re-runs its side from the start to now.", style=SMALL)
+
+
+@solara.component
+def ShocksCard(ctx: Ctx):
+    c = ctx.model.value
+    ctx.revision.get()
+    target, set_target = solara.use_state("all")
+    items = [{"text": "Every district", "value": "all"},
+             {"text": "Both sides (no branches)", "value": "both"}, *_district_items(c)]
+    if target not in [i["value"] for i in items]:
+        target = "all"
+    with solara.Card("Shocks, now", margin=0):
+        solara.v.Select(label="Inject into", items=items, v_model=target, on_v_model=set_target, dense=True)
+        with solara.Column(gap="4px"):
+            for kind, spec in SHOCK_BUTTONS.items():
+                solara.Button(spec["label"], on_click=lambda kind=kind: ctx.act(
+                    lambda: c.inject(kind, target), lambda m: m.label),
+                    classes=["ds-shock", f"ds-shock-{kind}"], small=True, block=True)
+                solara.Text(spec["help"], style=SMALL)
+
+
+@solara.component
+def LeverControl(ctx: Ctx, line_key: str, lever: levers.Lever):
+    """One lever of one district: a slider or a typed value, with its one-line explanation."""
+    c = ctx.model.value
+    error, set_error = solara.use_state("")
+    typed, set_typed = solara.use_state(None)
+    value = levers.current(c.lines[line_key].settings, lever.key)
+
+    def commit(raw):
+        try:
+            c.set_lever(line_key, lever.key, raw)
+        except ValueError as err:
+            set_error(" ".join(str(err).split()))
+            set_typed(None if lever.slider else str(raw if raw is not None else ""))
+            ctx.error(err)
+            return
+        set_error("")
+        set_typed(None)
+        ctx.changed(c.note)
+
+    css = lever.key.replace(".", "-")
+    with solara.Column(gap="0px", classes=["ds-lever"], style={"margin-bottom": "6px"}):
+        slider = solara.v.Slider(v_model=value, min=lever.low, max=lever.high, step=lever.step,
+                                 thumb_label=True, hide_details=True, dense=True,
+                                 class_=f"ds-slider ds-slider-{css}",
+                                 style_="" if lever.slider else "display:none")
+        solara.v.use_event(slider, "change", lambda _w, _e, data: commit(data))
+        if lever.slider:
+            solara.Text(f"{lever.label}: {value:g}", style={"font-size": "0.85em"})
+        else:
+            solara.InputText(lever.label, value=typed if typed is not None else f"{value:g}",
+                             on_value=commit, error=error or False, dense=True,
+                             classes=[f"ds-input-{css}"])
+        solara.Text(lever.help, style=SMALL)
+        if error and lever.slider:
+            solara.Error(error, dense=True)
+
+
+@solara.component
+def LeversCard(ctx: Ctx):
+    c = ctx.model.value
+    ctx.revision.get()
+    target, set_target = solara.use_state(RIGHT)
+    if target not in c.lines:
+        target = RIGHT
+    with solara.Card("Levers", margin=0):
+        solara.v.Select(label="District to change", items=_district_items(c), v_model=target,
+                        on_v_model=set_target, dense=True)
+        solara.Text("A change re-runs that district from its start (a branch: from its fork) to now. "
+                    "To change course from today instead, use Fork now.", style=SMALL)
+        with solara.v.ExpansionPanels(accordion=True, multiple=False):
+            for group, group_levers in levers.by_group().items():
+                with solara.v.ExpansionPanel():
+                    solara.v.ExpansionPanelHeader(children=[group])
+                    with solara.v.ExpansionPanelContent():
+                        for lever in group_levers:
+                            LeverControl(ctx, target, lever).key(f"{target}-{lever.key}")
+
+
+@solara.component
+def ForkCard(ctx: Ctx):
+    c = ctx.model.value
+    ctx.revision.get()
+    source, set_source = solara.use_state(LEFT)
+    lever_key, set_lever_key = solara.use_state("strategy.initiatives_per_year")
+    text, set_text = solara.use_state("0")
+    if source not in c.lines:
+        source = LEFT
+    branches = [(k, line) for k, line in c.lines.items() if line.parent]
+    with solara.Card("Fork now", margin=0):
+        solara.Text("Copy a district as it stands into a branch and change one lever there: both "
+                    "futures start from the same point and meet the same luck.", style=SMALL)
+        solara.v.Select(label="District", items=_district_items(c), v_model=source, on_v_model=set_source,
+                        dense=True)
+        solara.v.Select(label="Lever", items=[{"text": f"{lv.group}: {lv.label}", "value": lv.key}
+                                              for lv in levers.LEVERS],
+                        v_model=lever_key, on_v_model=set_lever_key, dense=True)
+        current = levers.current(c.lines[source].settings, lever_key)
+        solara.InputText(f"New value (now {current:g})", value=text, on_value=set_text,
+                         continuous_update=True, classes=["ds-fork-value"])
+        solara.Button("Fork", color="primary", classes=["ds-fork"], disabled=len(branches) >= MAX_BRANCHES,
+                      on_click=lambda: ctx.act(lambda: c.fork(source, lever_key, text),
+                                               lambda b: f"New branch: {b.label}"))
+        for key, line in branches:
+            with solara.Row(style={"align-items": "center"}):
+                solara.Text(line.label, style={"color": line.color, "font-size": "0.85em"})
+                solara.Button(icon_name="mdi-close", icon=True, small=True, classes=["ds-remove"],
+                              on_click=lambda key=key: ctx.act(lambda: c.remove(key), "Branch removed"))
+
+
+@solara.component
+def ExportCard(ctx: Ctx):
+    c = ctx.model.value
+    with solara.Card("Export", margin=0), solara.Row():
+        solara.FileDownload(lambda: charts.csv_bytes(c), filename="district-sim.csv", label="Data (CSV)",
+                            mime_type="text/csv")
+        solara.FileDownload(lambda: charts.png_bytes(c), filename="district-sim.png", label="Charts (PNG)",
+                            mime_type="image/png")
+
+
+@solara.component
+def SessionPanel(model: solara.Reactive, demo: solara.Reactive):
+    status = solara.use_reactive(("", "ok"))
+    revision = solara.use_reactive(0)
+    ctx = Ctx(model, demo, status, revision, reacton.core.get_render_context())
+
+    def run_demo(cancel: threading.Event):
+        if not demo.value:
+            return
+        director = classroom.Director(model.value)
+        # stops when asked, when the script ends, or when Reset replaced the districts
+        while (demo.value and not cancel.is_set() and not director.finished
+               and model.value is director.comparison):
+            wait = director.tick()
+            director.comparison.caption = director.caption
+            ctx.changed("")
+            cancel.wait(wait)
+        demo.set(False)
+
+    solara.use_thread(run_demo, dependencies=[demo.value], intrusive_cancel=False)
+    with solara.Sidebar(), solara.Column(gap="8px", classes=["ds-session"]):
+        Status(ctx)
+        TimeCard(ctx)
+        DistrictsCard(ctx)
+        ShocksCard(ctx)
+        ForkCard(ctx)
+        LeversCard(ctx)
+        ExportCard(ctx)
+
+
+@solara.component
+def Page():
+    """One browser tab: its own districts, controls and charts."""
+    setup = solara.use_memo(Setup, [])
+    first = solara.use_memo(lambda: Comparison(setup), [])
+    model = solara.use_reactive(first)
+    demo = solara.use_reactive(False)
+    # SolaraViz: the app bar, play / pause / step / reset, speed, size and seed; the model it
+    # plays is the Comparison. The main area is ours (one full-width dashboard).
+    SolaraViz(model, components=[], model_params=model_params(setup), name=TITLE, play_interval=150)
+    Dashboard(model)
+    SidebarCards(model, demo)
+
+
+@solara.component
+def SidebarCards(model: solara.Reactive, demo: solara.Reactive):
+    """A level below the page, so the sidebar lists SolaraViz's controls first, then these."""
+    SessionPanel(model, demo)
+
+
+def _esc(text: str) -> str:
+    import html
+
+    return html.escape(str(text))

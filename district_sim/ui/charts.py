@@ -1,0 +1,439 @@
+"""What the page draws: line charts, the schools' tiles, the PELP diagram, and the exports.
+
+Live charts are small SVG documents built as text: redrawing all of them costs a few
+milliseconds a month, where a matplotlib figure costs a few hundred (measured by
+``benchmarks/bench_ui.py``), and the browser scales them crisply. The PNG export uses
+matplotlib, once, when asked. Every district is drawn on the same axes: its colour says
+which side it is, a dashed line marks a branch (drawn from its fork), and shocks injected
+from the page are vertical lines on the time axis; shocks from the environment (chance,
+or the scenario) are small triangles under it.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..mechanisms.coherence import ELEMENTS
+from .session import SHOCK_BUTTONS, Comparison
+
+MONTHS_PER_YEAR = 10
+#: One letter per shock on the charts (the legend says which).
+SHOCK_LETTERS = {"budget_cut": "B", "superintendent_turnover": "S", "state_mandate": "M",
+                 "pandemic": "P", "teacher_shortage": "T", "enrollment_decline": "E"}
+NEUTRAL = "#555555"
+
+
+@dataclass(frozen=True)
+class Panel:
+    title: str
+    columns: tuple[str, ...]           # first solid; a second one dotted
+    limits: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    title: str
+    panels: tuple[Panel, ...]
+
+
+CHARTS: tuple[Chart, ...] = (
+    Chart("achievement", "Achievement and gap", (
+        Panel("Achievement (student SD vs national norm)", ("achievement",)),
+        Panel("Gap: other minus high-need students (SD)", ("achievement_gap",)))),
+    Chart("practice", "Teacher practice", (
+        Panel("Teacher practice (value-added, SD a year)", ("teacher_practice",)),)),
+    Chart("coherence", "Coherence index", (
+        Panel("Coherence index (0-1): how far the PELP elements line up", ("coherence",), (0.0, 1.0)),)),
+    Chart("initiatives", "Initiatives and implementation depth", (
+        Panel("Active initiatives", ("active_initiatives",)),
+        Panel("Implementation depth (0-1)", ("implementation_depth",), (0.0, 1.0)))),
+    Chart("fatigue", "Fatigue and turnover", (
+        Panel("Teacher fatigue (0-1)", ("teacher_fatigue",)),
+        Panel("Teacher turnover (share a year)", ("teacher_turnover",)))),
+    Chart("budget", "Budget by use", (
+        Panel("Budget, $M a year: aligned with the strategy (solid), unaligned (dotted)",
+              ("budget_aligned", "budget_unaligned")),)),
+)
+
+
+CHART_BY_KEY = {chart.key: chart for chart in CHARTS}
+
+
+def chart_columns(chart: Chart | None = None) -> list[str]:
+    """Reporters a chart draws (every chart's if none is given)."""
+    charts = CHARTS if chart is None else (chart,)
+    return sorted({c for ch in charts for p in ch.panels for c in p.columns})
+
+
+# --- axes -------------------------------------------------------------------------------------
+
+
+def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
+    """Round tick values covering [low, high]."""
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
+        return [low]
+    raw = (high - low) / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.ceil(low / step - 1e-9) * step
+    ticks = []
+    value = first
+    while value <= high + 1e-9 * step:
+        ticks.append(round(value, 10))
+        value += step
+    return ticks
+
+
+def _fmt(value: float, step: float) -> str:
+    """A tick label with as many decimals as the tick step needs."""
+    if step <= 0 or not math.isfinite(step):
+        return f"{value:g}"
+    digits = max(0, -math.floor(math.log10(step) + 1e-9))
+    if abs(step * 10**digits - round(step * 10**digits)) > 1e-6:  # steps like 0.25
+        digits += 1
+    return f"{value:.{digits}f}"
+
+
+def _limits(values: list[np.ndarray], fixed: tuple[float, float] | None) -> tuple[float, float]:
+    if fixed is not None:
+        return fixed
+    finite = [v[np.isfinite(v)] for v in values if v.size]
+    finite = [v for v in finite if v.size]
+    if not finite:
+        return 0.0, 1.0
+    low = min(float(v.min()) for v in finite)
+    high = max(float(v.max()) for v in finite)
+    if high - low < 1e-9:
+        pad = max(abs(high) * 0.1, 0.01)
+        return low - pad, high + pad
+    pad = 0.08 * (high - low)
+    return low - pad, high + pad
+
+
+# --- line charts -----------------------------------------------------------------------------
+
+
+def chart_svg(chart: Chart, series: list[dict], markers: list, env_shocks: list[dict],
+              now: float, width: int = 480, height: int = 330) -> str:
+    """One chart (one or more panels sharing the time axis) of every district, as SVG."""
+    left, right, top = 46, 10, 30
+    bottom_axis = 18
+    gap = 16
+    n_panels = len(chart.panels)
+    panel_h = (height - top - bottom_axis - gap * (n_panels - 1) - 14 * n_panels) / n_panels
+    years = max(5.0, math.ceil((now / MONTHS_PER_YEAR) + 1e-9))
+    plot_w = width - left - right
+
+    def x_of(t: float) -> float:
+        return left + plot_w * (t / MONTHS_PER_YEAR) / years
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+           f'style="width:100%;height:{height}px;font-family:sans-serif" '
+           f'data-chart="{chart.key}" data-months="{int(round(now))}" role="img">',
+           f"<title>{html.escape(chart.title)}</title>"]
+    out.append(_legend(series, width, left))
+    x_ticks = nice_ticks(0, years, 5)
+    for p_index, panel in enumerate(chart.panels):
+        y0 = top + p_index * (panel_h + gap + 14) + 14
+        y1 = y0 + panel_h
+        arrays = []
+        for s in series:
+            for col in panel.columns:
+                v = np.asarray(s["values"][col][s["start"]:], dtype=float)
+                arrays.append(v)
+        lo, hi = _limits(arrays, panel.limits)
+
+        def y_of(v: float, lo=lo, hi=hi, y0=y0, y1=y1) -> float:
+            return y1 - (v - lo) / (hi - lo) * (y1 - y0)
+
+        out.append(f'<text x="{left}" y="{y0 - 4:.1f}" font-size="11" fill="#222">'
+                   f"{html.escape(panel.title)}</text>")
+        out.append(f'<rect x="{left}" y="{y0:.1f}" width="{plot_w}" height="{panel_h:.1f}" '
+                   f'fill="#fafafa" stroke="#ccc"/>')
+        y_ticks = [t for t in nice_ticks(lo, hi, 4) if lo <= t <= hi]
+        tick_step = y_ticks[1] - y_ticks[0] if len(y_ticks) > 1 else hi - lo
+        for tick in y_ticks:
+            y = y_of(tick)
+            out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" '
+                       f'stroke="#e6e6e6"/><text x="{left - 4}" y="{y + 3:.1f}" font-size="9" '
+                       f'text-anchor="end" fill="#444">{_fmt(tick, tick_step)}</text>')
+        for tick in x_ticks:
+            x = x_of(tick * MONTHS_PER_YEAR)
+            out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y1:.1f}" y2="{y1 + 3:.1f}" stroke="#888"/>')
+        for s in series:
+            for c_index, col in enumerate(panel.columns):
+                out.append(_polyline(s, col, c_index, x_of, y_of, panel_h))
+        for m in markers:
+            x = x_of(m.time)
+            color = NEUTRAL if len(m.lines) > 1 else _color_of(series, m.lines[0])
+            out.append(f'<g class="shock-marker" data-kind="{m.kind}"><title>{html.escape(m.label)}</title>'
+                       f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y0:.1f}" y2="{y1:.1f}" stroke="{color}" '
+                       f'stroke-dasharray="3 2" stroke-width="1.2"/>'
+                       + (f'<text x="{x + 2:.1f}" y="{y0 + 10:.1f}" font-size="10" font-weight="bold" '
+                          f'fill="{color}">{SHOCK_LETTERS.get(m.kind, "?")}</text>' if p_index == 0 else "")
+                       + "</g>")
+        for e in env_shocks:
+            x = x_of(e["time"])
+            tip = html.escape(f"{e['kind'].replace('_', ' ')} ({e['source']}), year {e['year']}")
+            out.append(f'<path class="env-shock" d="M{x:.1f},{y1:.1f} l-3,5 h6 z" fill="#999">'
+                       f"<title>{tip}</title></path>")
+    y_axis = height - 4
+    for tick in x_ticks:
+        out.append(f'<text x="{x_of(tick * MONTHS_PER_YEAR):.1f}" y="{y_axis}" font-size="9" '
+                   f'text-anchor="middle" fill="#444">{tick:g}</text>')
+    out.append(f'<text x="{left - 6}" y="{y_axis}" font-size="9" text-anchor="end" '
+               f'fill="#444">years</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _color_of(series: list[dict], key: str) -> str:
+    return next((s["color"] for s in series if s["key"] == key), NEUTRAL)
+
+
+def _legend(series: list[dict], width: int, left: int) -> str:
+    parts, x = [], left
+    for s in series:
+        label = s["label"] if len(s["label"]) <= 34 else s["label"][:33] + "…"
+        dash = ' stroke-dasharray="5 3"' if s["dashed"] else ""
+        parts.append(f'<line x1="{x}" x2="{x + 16}" y1="10" y2="10" stroke="{s["color"]}" '
+                     f'stroke-width="2.5"{dash}/><text x="{x + 19}" y="13" font-size="10" '
+                     f'fill="#222">{html.escape(label)}</text>')
+        x += 26 + 5.6 * len(label)
+    return "".join(parts)
+
+
+def _polyline(s: dict, col: str, c_index: int, x_of, y_of, panel_h: float) -> str:
+    values = s["values"][col]
+    start = s["start"]
+    n = len(values)
+    if n == 0 or n < start:
+        return ""
+    # A branch's line starts at its fork (time = start), where it left its parent.
+    first = max(start - 1, 0) if start > 0 else 0
+    idx = np.arange(first, n)
+    step = max(1, math.ceil(idx.size / 240))   # at most ~240 points a line
+    idx = np.union1d(idx[::step], idx[-1:])
+    v = np.asarray(values, dtype=float)[idx]
+    ok = np.isfinite(v)
+    points = " ".join(f"{x_of(i + 1):.1f},{y_of(val):.1f}" for i, val, good in zip(idx, v, ok, strict=True)
+                      if good)
+    dash = []
+    if s["dashed"]:
+        dash.append("6 3")
+    if c_index == 1:
+        dash = ["1.5 2.5"]
+    style = f' stroke-dasharray="{dash[0]}"' if dash else ""
+    return (f'<polyline class="series" data-line="{s["key"]}" data-column="{col}" '
+            f'data-n="{n - first if start else n}" points="{points}" fill="none" '
+            f'stroke="{s["color"]}" stroke-width="{1.8 if c_index == 0 else 1.4}"{style}/>')
+
+
+def all_charts_svg(comparison: Comparison) -> dict[str, str]:
+    """Every chart of the page, by key: one read of the districts for all of them."""
+    series = comparison.series(chart_columns())
+    markers = list(comparison.markers)
+    env = comparison.environment_shocks()
+    now = comparison.time
+    return {c.key: chart_svg(c, series, markers, env, now) for c in CHARTS}
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+
+def csv_bytes(comparison: Comparison) -> bytes:
+    """Every district's monthly record, long format, with the shocks that started each month."""
+    with comparison.lock:
+        buf = io.StringIO()
+        writer = None
+        for line in comparison.lines.values():
+            record = line.model.datacollector.model_vars
+            n = len(record.get("achievement", []))
+            started: dict[int, list[str]] = {}
+            for e in line.model.shock_state.log:
+                started.setdefault(int(math.floor(e["time"] + 1e-9)), []).append(
+                    f"{e['kind']}:{e['source']}")
+            columns = list(record)
+            if writer is None:
+                writer = csv.writer(buf, lineterminator="\n")
+                writer.writerow(["district", "label", "scenario", "seed", "branch_of", "fork_month",
+                                 "month_index", *columns, "shocks_started"])
+            for i in range(n):
+                writer.writerow([line.key, line.label, line.scenario, line.seed, line.parent or "",
+                                 "" if line.fork_time is None else int(round(line.fork_time)), i + 1,
+                                 *(record[c][i] for c in columns), ";".join(started.get(i, []))])
+        return buf.getvalue().encode("utf-8")
+
+
+def png_bytes(comparison: Comparison, dpi: int = 110) -> bytes:
+    """The page's charts as one PNG (matplotlib, drawn on demand)."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    series = comparison.series(chart_columns())
+    markers = list(comparison.markers)
+    panels = [p for chart in CHARTS for p in chart.panels]
+    cols = 4
+    rows = math.ceil(len(panels) / cols)
+    fig = Figure(figsize=(4.2 * cols, 3.0 * rows + 0.6), dpi=dpi, layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False).ravel()
+    for ax, panel in zip(axes, panels, strict=False):
+        for s in series:
+            for c_index, col in enumerate(panel.columns):
+                values = np.asarray(s["values"][col], dtype=float)
+                first = max(s["start"] - 1, 0) if s["start"] else 0
+                x = (np.arange(first, values.size) + 1) / MONTHS_PER_YEAR
+                style = ":" if c_index == 1 else ("--" if s["dashed"] else "-")
+                ax.plot(x, values[first:], style, color=s["color"],
+                        label=s["label"] if c_index == 0 else None, lw=1.6)
+        for m in markers:
+            color = NEUTRAL if len(m.lines) > 1 else _color_of(series, m.lines[0])
+            ax.axvline(m.time / MONTHS_PER_YEAR, color=color, ls="--", lw=0.9)
+        if panel.limits:
+            ax.set_ylim(*panel.limits)
+        ax.set_title(panel.title, fontsize=8)
+        ax.set_xlabel("years", fontsize=8)
+        ax.tick_params(labelsize=7)
+    for ax in axes[len(panels):]:
+        ax.set_axis_off()
+    handles, labels = axes[0].get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels, loc="outside upper center", ncol=min(len(labels), 4), fontsize=8)
+    shocks = "; ".join(m.label for m in markers)
+    if shocks:
+        fig.suptitle(f"Shocks injected (dashed lines): {shocks}", fontsize=7, y=0.0, va="bottom")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+# --- schools ----------------------------------------------------------------------------------
+
+SCHOOL_METRICS = {
+    "practice": "Teacher practice (classroom effect, SD a year)",
+    "achievement": "Student achievement (SD vs national norm)",
+}
+
+
+def school_values(model, metric: str) -> np.ndarray:
+    """One value a school: the mean classroom effect of its teachers, or its students' mean
+    achievement (enrolled students; 0 for a school with none)."""
+    n = model.schools.n
+    if metric == "practice":
+        effect = getattr(model, "classroom_effect", None)
+        if effect is None:
+            from ..mechanisms.implementation import classroom_effect
+            effect = classroom_effect(model.teachers, model.settings)
+        school = model.teachers.school
+        count = np.bincount(school, minlength=n)
+        return np.bincount(school, weights=effect, minlength=n) / np.maximum(count, 1)
+    if metric == "achievement":
+        stu = model.students
+        w = stu.enrolled.astype(float)
+        count = np.bincount(stu.school, weights=w, minlength=n)
+        total = np.bincount(stu.school, weights=w * stu.achievement, minlength=n)
+        return np.where(count > 0, total / np.maximum(count, 1), 0.0)
+    raise ValueError(f"metric must be one of {', '.join(SCHOOL_METRICS)}, got {metric!r}")
+
+
+def diverging(value: float, low: float, high: float) -> str:
+    """A colour from red (low) through pale grey to blue (high)."""
+    if not math.isfinite(value) or high <= low:
+        return "#dddddd"
+    t = min(1.0, max(0.0, (value - low) / (high - low)))
+    stops = ((0.0, (202, 0, 32)), (0.5, (240, 240, 240)), (1.0, (5, 113, 176)))
+    for (t0, c0), (t1, c1) in zip(stops, stops[1:], strict=False):
+        if t <= t1:
+            u = (t - t0) / (t1 - t0)
+            rgb = [round(a + (b - a) * u) for a, b in zip(c0, c1, strict=True)]
+            return "#{:02x}{:02x}{:02x}".format(*rgb)
+    return "#0571b0"
+
+
+def school_detail(model, school: int) -> dict:
+    """A school's principal and its teachers, for the panel a click on a tile opens."""
+    principal = model.principals[school].as_dict()
+    teachers = [model.teacher(int(i)).as_dict() for i in np.flatnonzero(model.teachers.school == school)]
+    students = model.students
+    mine = (students.school == school) & students.enrolled
+    return {"principal": principal, "teachers": teachers, "students": int(mine.sum()),
+            "high_need_share": float(students.high_need[mine].mean()) if mine.any() else 0.0}
+
+
+# --- the PELP diagram ---------------------------------------------------------------------------
+
+
+def alignment_color(value: float) -> str:
+    """Red (out of line) through amber to green (aligned) for a 0-1 element."""
+    t = min(1.0, max(0.0, float(value))) if math.isfinite(value) else 0.0
+    stops = ((0.0, (215, 48, 39)), (0.5, (254, 224, 139)), (1.0, (26, 152, 80)))
+    for (t0, c0), (t1, c1) in zip(stops, stops[1:], strict=False):
+        if t <= t1:
+            u = (t - t0) / (t1 - t0)
+            rgb = [round(a + (b - a) * u) for a, b in zip(c0, c1, strict=True)]
+            return "#{:02x}{:02x}{:02x}".format(*rgb)
+    return "#1a9850"
+
+
+def pelp_svg(model, title: str, color: str) -> str:
+    """PELP's Coherence Framework for one district, each element coloured by how far it is
+    in line with the theory of action (0 red, 1 green)."""
+    e = model.elements
+    state = model.shock_state
+    pressure = min(1.0, state.cut + state.pandemic + state.shortage + 10 * state.enrollment_loss)
+    values = {
+        "Strategy": e.portfolio_alignment, "Culture": e.culture, "Structures": e.structures,
+        "Systems": e.systems, "Resources": e.resources, "Stakeholders": e.stakeholders,
+    }
+    assert {k.lower() for k in values} - {"strategy"} == set(ELEMENTS)
+    w, h, cx, cy = 300, 250, 150, 132
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" '
+           f'style="width:100%;max-width:330px;height:auto;font-family:sans-serif" role="img" '
+           f'class="pelp" data-coherence="{e.coherence:.3f}">',
+           f"<title>PELP coherence framework: {html.escape(title)}</title>",
+           f'<rect x="3" y="20" width="{w - 6}" height="{h - 24}" rx="14" fill="none" '
+           f'stroke="{alignment_color(1 - pressure)}" stroke-width="6"/>',
+           f'<text x="{w / 2}" y="14" font-size="12" text-anchor="middle" font-weight="bold" '
+           f'fill="{color}">{html.escape(title[:44])}</text>',
+           f'<text x="12" y="{h - 10}" font-size="9" fill="#444">Environment '
+           f'(pressure {pressure:.2f})</text>',
+           f'<text x="{w - 12}" y="{h - 10}" font-size="9" fill="#444" text-anchor="end">'
+           f'coherence {e.coherence:.2f}</text>']
+    names = list(values)
+    radius_x, radius_y = 104, 74
+    for i in range(len(names)):
+        angle = -math.pi / 2 + 2 * math.pi * i / len(names)
+        x, y = cx + radius_x * math.cos(angle), cy + radius_y * math.sin(angle)
+        out.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="#bbb"/>')
+    for i, name in enumerate(names):
+        angle = -math.pi / 2 + 2 * math.pi * i / len(names)
+        x, y = cx + radius_x * math.cos(angle), cy + radius_y * math.sin(angle)
+        v = values[name]
+        out.append(f'<g class="pelp-element" data-element="{name.lower()}" data-value="{v:.3f}">'
+                   f"<title>{name}: {v:.2f}</title>"
+                   f'<rect x="{x - 38:.1f}" y="{y - 14:.1f}" width="76" height="28" rx="6" '
+                   f'fill="{alignment_color(v)}" stroke="#555"/>'
+                   f'<text x="{x:.1f}" y="{y - 1:.1f}" font-size="10" text-anchor="middle">{name}</text>'
+                   f'<text x="{x:.1f}" y="{y + 10:.1f}" font-size="9" text-anchor="middle">{v:.2f}</text>'
+                   "</g>")
+    core = e.load_fit
+    out.append(f'<g class="pelp-element" data-element="core" data-value="{core:.3f}">'
+               f"<title>Instructional core: share of the work asked that teachers can do, {core:.2f}</title>"
+               f'<ellipse cx="{cx}" cy="{cy}" rx="46" ry="26" fill="{alignment_color(core)}" stroke="#333"/>'
+               f'<text x="{cx}" y="{cy - 3}" font-size="10" text-anchor="middle">Instructional</text>'
+               f'<text x="{cx}" y="{cy + 9}" font-size="10" text-anchor="middle">core {core:.2f}</text></g>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def shock_legend() -> str:
+    return ", ".join(f"{SHOCK_LETTERS[k]} = {v['label'].lower()}" for k, v in SHOCK_BUTTONS.items())

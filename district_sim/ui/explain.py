@@ -1,0 +1,132 @@
+"""Why two districts differ now, in plain words, read off the models' monthly reporters.
+
+The diagnosis follows the causal chain the model tells: achievement follows classroom
+effect, which is teachers' practice less the dip while they learn new routines; practice
+changes only where initiatives are implemented past a threshold;
+depth needs attention, money and time, which overload, fatigue, turnover, abandoned
+initiatives and misaligned resources take away. Each candidate mechanism is scored by how
+far the district that is ahead does better on it, in units of a difference that matters
+(its ``scale``, a stated judgement); the best-scoring mechanisms are named. It is a reading of the current
+state, not a causal test: the ablation experiments (``mechanisms.*`` switches) are that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+#: Achievement differences smaller than this (student SD) are called level.
+LEVEL = 0.01
+
+
+@dataclass(frozen=True)
+class Driver:
+    name: str
+    column: str
+    better: int     # +1: higher is better for learning; -1: lower is better
+    scale: float    # a difference that matters
+    say: Callable[[str, str, float, float], str]  # (ahead, behind, ahead's value, behind's)
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+DRIVERS: tuple[Driver, ...] = (
+    Driver("limited attention", "attention_met", +1, 0.1, lambda a, b, va, vb: (
+        f"Teachers in {b} can give only {_pct(vb)} of the attention their initiatives ask "
+        f"for, against {_pct(va)} in {a}: spread over too many programmes, effort never "
+        f"builds the depth at which practice changes.")),
+    Driver("implementation depth", "implementation_depth", +1, 0.1, lambda a, b, va, vb: (
+        f"Initiatives in {a} are implemented to a depth of {va:.2f}, against {vb:.2f} in {b}; "
+        f"an initiative changes practice only past its threshold, so shallow work buys nothing.")),
+    Driver("initiatives dropped before they paid back", "abandoned_per_year", -1, 1.5,
+           lambda a, b, va, vb: (
+               f"{b} has dropped {vb:.1f} initiatives a year before they paid back "
+               f"(against {va:.1f} in {a}): each one cost effort and an implementation dip, "
+               f"and left cynicism behind.")),
+    Driver("misaligned money", "resource_alignment", +1, 0.2, lambda a, b, va, vb: (
+        f"{a} puts {_pct(va)} of its improvement money behind its strategy, {b} only "
+        f"{_pct(vb)}: aligned initiatives in {b} are underfunded and grow depth slowly.")),
+    Driver("fatigue", "teacher_fatigue", -1, 0.1, lambda a, b, va, vb: (
+        f"Teachers in {b} are more tired (fatigue {va:.2f} in {a}, {vb:.2f} in {b}): "
+        f"overload eats the attention that implementation needs and pushes people out.")),
+    Driver("turnover", "novice_share", -1, 0.05, lambda a, b, va, vb: (
+        f"{_pct(vb)} of teachers in {b} are in their first three years, against {_pct(va)} "
+        f"in {a}: turnover replaces trained teachers with novices and takes their practice with them.")),
+    Driver("cynicism", "teacher_cynicism", -1, 0.15, lambda a, b, va, vb: (
+        f"Cynicism is higher in {b} ({vb:.2f} against {va:.2f}): 'this too shall pass' "
+        f"weakens the culture that sustains new practice.")),
+    Driver("policy churn", "strategy_changes", -1, 1.0, lambda a, b, va, vb: (
+        f"{b} has changed strategy {vb:.0f} times (against {va:.0f} in {a}): each new agenda "
+        f"abandons work before it pays back.")),
+)
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    headline: str
+    reasons: list[str]
+    leader: str | None
+    driver: str | None   # name of the main mechanism, None if level or too early
+
+    @property
+    def text(self) -> str:
+        return " ".join([self.headline, *self.reasons])
+
+
+def _with_rates(latest: dict[str, float], years: float) -> dict[str, float]:
+    out = dict(latest)
+    out["abandoned_per_year"] = latest.get("initiatives_abandoned", 0.0) / max(years, 1.0)
+    return out
+
+
+def diagnose(name_a: str, a: dict[str, float], name_b: str, b: dict[str, float],
+             years: float, top: int = 2) -> Diagnosis:
+    """Compare the latest month of two districts (``a``, ``b``: reporter -> value)."""
+    if not a or not b:
+        return Diagnosis("Press ▶ (Play) in Controls, or Step: both districts start from the same "
+                         "students, teachers and budget.", [], None, None)
+    gap = a["achievement"] - b["achievement"]
+    if abs(gap) < LEVEL:
+        practice = a["teacher_practice"] - b["teacher_practice"]
+        reasons = ["Initiatives take two to four years to pay back; watch implementation "
+                   "depth and fatigue, which move first."]
+        if abs(practice) >= 0.005:
+            ahead = name_a if practice > 0 else name_b
+            reasons.insert(0, f"Teacher practice is already {abs(practice):.3f} SD better in "
+                           f"{ahead}; achievement follows practice with a lag.")
+        return Diagnosis(f"{name_a} and {name_b} are level so far "
+                         f"(achievement differs by {abs(gap):.3f} SD).", reasons, None, None)
+    if gap > 0:
+        ahead, behind, va_all, vb_all = name_a, name_b, a, b
+    else:
+        ahead, behind, va_all, vb_all = name_b, name_a, b, a
+    va_all, vb_all = _with_rates(va_all, years), _with_rates(vb_all, years)
+    practice = va_all["teacher_practice"] - vb_all["teacher_practice"]
+    dip = va_all["implementation_dip"] - vb_all["implementation_dip"]  # dips are <= 0
+    parts = []
+    if abs(practice) >= 0.001:
+        parts.append(f"teachers' practice is {abs(practice):.3f} SD "
+                     + ("better" if practice > 0 else "worse"))
+    if abs(dip) >= 0.001:
+        parts.append(f"they lose {abs(dip):.3f} SD " + ("less" if dip > 0 else "more")
+                     + " to the implementation dip of learning new routines")
+    headline = f"{ahead} is {abs(gap):.3f} SD ahead of {behind} in achievement."
+    if parts:
+        headline += f" In its classrooms now, {' and '.join(parts)}."
+    scored = []
+    for d in DRIVERS:
+        va, vb = va_all.get(d.column), vb_all.get(d.column)
+        if va is None or vb is None:
+            continue
+        score = d.better * (va - vb) / d.scale
+        if score >= 0.5:
+            scored.append((score, d, va, vb))
+    scored.sort(key=lambda s: -s[0])
+    if not scored:
+        return Diagnosis(headline, ["No single mechanism stands out: the difference is built "
+                                    "from many small ones (see the charts)."], ahead, None)
+    reasons = [("Main reason, " if i == 0 else "Also, ") + f"{d.name}: " + d.say(ahead, behind, va, vb)
+               for i, (_, d, va, vb) in enumerate(scored[:top])]
+    return Diagnosis(headline, reasons, ahead, scored[0][1].name)

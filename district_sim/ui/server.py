@@ -1,0 +1,85 @@
+"""Starting the page's server: Solara, with its page scripts served from a local folder.
+
+Solara fetches its browser scripts from a public CDN unless they sit in
+``$SOLARA_ASSETS_PROXY_CACHE_DIR``; with no internet the page would stay blank. The folder
+is filled once by ``.ci/solara-assets`` (npm packages, about 180 MB); the command line and
+the tests point Solara at it. No Solara import here: the command line starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+APP = "district_sim.ui.app"
+ASSETS_ENV = "SOLARA_ASSETS_PROXY_CACHE_DIR"
+#: The package every Solara page loads first: if it is cached, the page can load offline.
+CORE_ASSET = "@widgetti/solara-vuetify-app@10.1.1"
+
+
+def assets_dir() -> Path:
+    """Where the page scripts are cached: $SOLARA_ASSETS_PROXY_CACHE_DIR, else
+    ~/.cache/district-sim/solara-assets (what ``.ci/solara-assets`` fills by default)."""
+    if os.environ.get(ASSETS_ENV):
+        return Path(os.environ[ASSETS_ENV])
+    return Path.home() / ".cache" / "district-sim" / "solara-assets"
+
+
+def assets_ready(folder: Path | None = None) -> bool:
+    folder = folder or assets_dir()
+    return (folder / CORE_ASSET / "package.json").is_file()
+
+
+def server_env(base: dict | None = None) -> dict:
+    """The environment for Solara's server: cached page scripts, no telemetry calls."""
+    env = dict(os.environ if base is None else base)
+    env.setdefault(ASSETS_ENV, str(assets_dir()))
+    env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    env.setdefault("MPLBACKEND", "Agg")
+    return env
+
+
+def server_command(host: str, port: int, app: str = APP) -> list[str]:
+    return [sys.executable, "-m", "solara", "run", app, "--host", host, "--port", str(port),
+            "--production", "--no-open"]
+
+
+def port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def start(host: str, port: int, **popen) -> subprocess.Popen:
+    return subprocess.Popen(server_command(host, port), env=server_env(), **popen)
+
+
+def wait_until_up(url: str, process: subprocess.Popen | None = None, timeout: float = 60.0) -> None:
+    """Poll ``url`` until the server answers; RuntimeError if it exits or times out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the page's server exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"the page's server did not answer at {url} within {timeout:.0f} s")

@@ -1,0 +1,194 @@
+"""The page in a real browser: Debian's chromium driven by Playwright against `solara run`.
+
+The server runs on a free loopback port, with Solara's page scripts from the local cache
+(``.ci/solara-assets``). Page errors (uncaught exceptions, console errors) fail the test.
+The screenshots linked from the README are saved here: docs/screenshots/default.png and
+docs/screenshots/fork.png.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("playwright", reason="playwright is in the test extra: pip install -e '.[test]'")
+
+from district_sim.ui import server  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                       reason=f"{CHROMIUM} missing (apt-get install -y chromium; .ci/run does it)"),
+    # pytest-base-url (pulled in by pytest-playwright) defines a fixture pytest 9 deprecates
+    pytest.mark.filterwarnings("ignore:Session-scoped fixtures defined as instance methods"),
+]
+SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+TIMEOUT = 30_000  # ms
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    """pytest-playwright's launch arguments: Debian's chromium, no downloads, no sandbox."""
+    return {"executable_path": CHROMIUM,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync"]}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1700, "height": 1250}, "accept_downloads": True}
+
+
+@pytest.fixture(scope="module")
+def ui_url(tmp_path_factory):
+    if not server.assets_ready():
+        pytest.fail(f"Solara's page scripts are not cached in {server.assets_dir()}: run .ci/solara-assets")
+    port = server.free_port()
+    log = open(tmp_path_factory.mktemp("ui") / "server.log", "w")  # noqa: SIM115
+    process = server.start("127.0.0.1", port, stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        server.wait_until_up(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except Exception:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture
+def ui(page, ui_url):
+    """A fresh page (its own districts), with errors collected."""
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+    page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
+    page.set_default_timeout(TIMEOUT)
+    page.goto(ui_url)
+    page.wait_for_selector(".ds-chart-achievement svg")
+    yield page
+    assert errors == []
+
+
+def months(page) -> int:
+    return int(page.locator(".ds-chart-achievement svg").get_attribute("data-months"))
+
+
+def wait_months(page, at_least: int) -> None:
+    page.wait_for_function(
+        f"() => Number(document.querySelector('.ds-chart-achievement svg')?.dataset.months) >= {at_least}")
+
+
+def points(page, line: str) -> int:
+    found = page.locator(f'.ds-chart-achievement polyline[data-line="{line}"][data-column="achievement"]')
+    return int(found.get_attribute("data-n")) if found.count() else 0
+
+
+def click(page, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).click()
+
+
+def step_years(page, years: int) -> None:
+    start = months(page)
+    for i in range(years):
+        click(page, "Step a year")
+        wait_months(page, start + 10 * (i + 1))
+
+
+def screenshot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tmp = SHOTS / f".{name}.tmp.png"
+    page.screenshot(path=str(tmp), full_page=True)
+    os.replace(tmp, SHOTS / name)   # never a half-written file in docs/
+
+
+def test_page_loads_with_both_strategies_and_saves_the_default_screenshot(ui):
+    assert months(ui) == 0
+    text = ui.locator(".ds-dashboard").inner_text()
+    assert "Left: fragmented" in text and "Right: focused" in text
+    for label in ("Reset", "▶", "Step", "Budget cut", "Fork", "Data (CSV)", "Charts (PNG)"):
+        assert ui.get_by_role("button", name=label, exact=True).count() == 1, label
+    step_years(ui, 4)
+    assert points(ui, "left") == points(ui, "right") == 40
+    assert "SD ahead" in ui.locator(".ds-explain").inner_text()
+    screenshot(ui, "default.png")
+
+
+def test_play_advances_both_charts(ui):
+    click(ui, "▶")
+    wait_months(ui, 4)
+    click(ui, "❚❚")
+    ui.wait_for_timeout(500)   # a month in progress finishes
+    n = months(ui)
+    assert n >= 4
+    assert points(ui, "left") == points(ui, "right") == n
+    for key in ("practice", "coherence", "initiatives", "fatigue", "budget"):
+        assert ui.locator(f'.ds-chart-{key} polyline[data-line="right"]').count() >= 1
+
+
+def test_a_slider_change_takes_effect(ui):
+    step_years(ui, 1)
+    before = ui.locator(".ds-chart-budget svg").inner_html()
+    click(ui, "Resources")
+    slider = ui.locator(".ds-slider-strategy-resource_alignment .v-slider")
+    slider.wait_for(state="visible")
+    box = slider.bounding_box()
+    slider.click(position={"x": box["width"] * 0.1, "y": box["height"] / 2})
+    ui.wait_for_selector("text=/Share of money behind the strategy = 0\\.1/")
+    assert ui.locator(".ds-chart-budget svg").inner_html() != before
+    assert months(ui) == 10
+
+
+def test_bad_input_shows_a_message_and_keeps_the_model(ui):
+    step_years(ui, 1)
+    click(ui, "Strategy")
+    field = ui.get_by_label("New initiatives a year")
+    before = ui.locator(".ds-chart-initiatives svg").inner_html()
+    for text, message in (("", "the field is empty"), ("lots", "'lots' is not a number"),
+                          ("99", "less than or equal to 50")):
+        field.fill(text)
+        field.press("Enter")
+        ui.locator(".ds-error", has_text=message).wait_for()
+    assert ui.locator(".ds-chart-initiatives svg").inner_html() == before
+    assert months(ui) == 10
+    click(ui, "Step")
+    wait_months(ui, 11)
+
+
+def test_a_shock_button_marks_the_chart(ui):
+    step_years(ui, 1)
+    assert ui.locator(".ds-chart-achievement .shock-marker").count() == 0
+    click(ui, "Budget cut")
+    ui.locator('.ds-chart-achievement .shock-marker[data-kind="budget_cut"]').first.wait_for()
+    assert ui.locator('.ds-chart-achievement .shock-marker[data-kind="budget_cut"]').count() == 2
+    assert "Budget cut (all districts)" in ui.locator(".ds-ok").inner_text()
+
+
+def test_fork_creates_a_branch_and_saves_the_fork_screenshot(ui):
+    step_years(ui, 3)
+    ui.locator(".ds-fork-value input").fill("0.5")
+    click(ui, "Fork")
+    ui.locator('.ds-chart-achievement polyline[data-line="branch1"]').first.wait_for(state="attached")
+    status = ui.locator(".ds-ok").inner_text()
+    assert re.search(r"fragmented, from y4m1: New initiatives a year = 0\.5", status)
+    step_years(ui, 4)
+    assert points(ui, "branch1") == 41 and points(ui, "left") == 70
+    screenshot(ui, "fork.png")
+
+
+def test_export_downloads_the_data_and_the_charts(ui):
+    step_years(ui, 1)
+    with ui.expect_download() as got:
+        click(ui, "Data (CSV)")
+    data = Path(got.value.path()).read_text()
+    header, *rows = data.splitlines()
+    assert got.value.suggested_filename == "district-sim.csv"
+    assert "achievement" in header.split(",") and len(rows) == 20
+    with ui.expect_download() as got:
+        click(ui, "Charts (PNG)")
+    assert Path(got.value.path()).read_bytes()[:4] == b"\x89PNG"

@@ -1,0 +1,151 @@
+"""The page rendered without a browser (``solara.render``, as Mesa's own tests do): the
+controls act on the districts and the charts follow."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import ipyvuetify as v
+import pytest
+import solara
+from solara.widgets import HTML
+
+from district_sim.ui import app
+
+
+@pytest.fixture
+def rendered():
+    """A fresh page (its own districts) inside an AppLayout, so the sidebar is rendered."""
+    box, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+    yield rc
+    rc.close()
+
+
+def button(rc, label: str):
+    return rc.find(v.Btn, children=[label]).widget
+
+
+def chart(rc, key: str) -> str:
+    return next(w.unsafe_innerHTML for w in rc.find(HTML).widgets
+                if f'data-chart="{key}"' in (w.unsafe_innerHTML or ""))
+
+
+def months(rc) -> int:
+    return int(re.search(r'data-months="(\d+)"', chart(rc, "achievement")).group(1))
+
+
+def points(rc, key: str, line: str) -> int:
+    match = re.search(rf'data-line="{line}" data-column="{key}" data-n="(\d+)"', chart(rc, "achievement"))
+    return int(match.group(1)) if match else 0
+
+
+def status(rc) -> str:
+    found = rc.find(v.Alert).widgets
+    return " ".join(str(c) for w in found for c in w.children)
+
+
+def test_page_shows_both_districts_and_mesa_controls(rendered):
+    assert {"Reset", "Step", "▶"} <= {str(w.children[0]) for w in rendered.find(v.Btn).widgets if w.children}
+    keys = {re.search(r'data-chart="(\w+)"', w.unsafe_innerHTML).group(1)
+            for w in rendered.find(HTML).widgets if 'data-chart="' in (w.unsafe_innerHTML or "")}
+    assert keys == {"achievement", "practice", "coherence", "initiatives", "fatigue", "budget"}
+    assert "fragmented" in chart(rendered, "achievement") and "focused" in chart(rendered, "achievement")
+
+
+def test_step_and_step_a_year_advance_both_charts(rendered):
+    button(rendered, "Step").click()
+    assert months(rendered) == 1
+    assert points(rendered, "achievement", "left") == points(rendered, "achievement", "right") == 1
+    button(rendered, "Step a year").click()
+    assert months(rendered) == 10 and points(rendered, "achievement", "right") == 10
+    rendered.find(v.Html, children=["Why the districts differ now"]).assert_empty() if False else None
+    explain = next(w.unsafe_innerHTML for w in rendered.find(HTML).widgets
+                   if "ds-note" in (w.unsafe_innerHTML or "") or "SD" in (w.unsafe_innerHTML or ""))
+    assert "SD" in explain
+
+
+def test_shock_button_marks_the_charts(rendered):
+    button(rendered, "Step a year").click()
+    assert "shock-marker" not in chart(rendered, "achievement")
+    button(rendered, "Budget cut").click()
+    assert chart(rendered, "achievement").count('data-kind="budget_cut"') == 2
+    assert "Budget cut (all districts), year 2, month 1" in status(rendered)
+
+
+def test_lever_input_takes_effect_and_bad_input_shows_a_message(rendered):
+    button(rendered, "Step a year").click()
+    field = rendered.find(v.TextField, label="New initiatives a year").widgets[0]   # of the right side
+    before = chart(rendered, "initiatives")
+    field.v_model = ""
+    field.fire_event("focusout")
+    assert "the field is empty" in status(rendered) and chart(rendered, "initiatives") == before
+    field.v_model = "99"
+    field.fire_event("focusout")
+    assert "less than or equal to 50" in status(rendered) and chart(rendered, "initiatives") == before
+    assert months(rendered) == 10
+    field.v_model = "4"
+    field.fire_event("focusout")
+    assert "New initiatives a year = 4, re-run from the start" in status(rendered)
+    assert chart(rendered, "initiatives") != before and months(rendered) == 10
+
+
+def test_slider_lever_re_runs_the_side(rendered):
+    button(rendered, "Step a year").click()
+    before = [chart(rendered, key) for key in ("coherence", "achievement", "budget")]
+    slider = next(w for w in rendered.find(v.Slider).widgets
+                  if "ds-slider-strategy-resource_alignment" in (w.class_ or ""))
+    slider.fire_event("change", 0.1)
+    assert "Share of money behind the strategy = 0.1, re-run" in status(rendered)
+    assert [chart(rendered, key) for key in ("coherence", "achievement", "budget")] != before
+
+
+def test_fork_creates_a_branch_drawn_from_now(rendered):
+    for _ in range(3):
+        button(rendered, "Step a year").click()
+    value = rendered.find(v.TextField, label="New value (now 5)").widget
+    value.v_model = "1"
+    button(rendered, "Fork").click()
+    assert "New branch: fragmented, from y4m1: New initiatives a year = 1" in status(rendered)
+    assert 'data-line="branch1"' in chart(rendered, "achievement")
+    assert points(rendered, "achievement", "branch1") == 1    # where it leaves its parent
+    button(rendered, "Step a year").click()
+    assert points(rendered, "achievement", "branch1") == 11   # and ten months of its own
+
+
+def test_picking_a_scenario_re_runs_that_side(rendered):
+    button(rendered, "Step a year").click()
+    select = rendered.find(v.Select, label="Right side scenario").widget
+    select.v_model = "status_quo"
+    assert "The right side is now status_quo" in status(rendered)
+    assert "status_quo" in chart(rendered, "achievement") and months(rendered) == 10
+
+
+def test_reset_goes_back_to_the_start_and_keeps_the_choices(rendered):
+    rendered.find(v.Select, label="Left side scenario").widget.v_model = "status_quo"
+    button(rendered, "Step a year").click()
+    button(rendered, "Reset").click()
+    assert months(rendered) == 0
+    assert "status_quo" in chart(rendered, "achievement")   # the choice survives Reset
+
+
+def test_export_buttons_are_there(rendered):
+    labels = {str(c) for w in rendered.find(v.Btn).widgets for c in w.children}
+    assert {"Data (CSV)", "Charts (PNG)"} <= labels
+
+
+def test_the_classroom_demo_starts_narrating_and_stops(rendered):
+    button(rendered, "Step a year").click()
+    button(rendered, "Classroom demo (5 min)").click()
+    assert months(rendered) == 0   # it restarts fragmented against focused
+    deadline = time.monotonic() + 10
+    while "Two districts with the same students" not in explain_html(rendered):
+        assert time.monotonic() < deadline, "no caption"
+        time.sleep(0.1)
+    button(rendered, "Stop the demonstration").click()
+    assert rendered.find(v.Btn, children=["Classroom demo (5 min)"]).widgets
+
+
+def explain_html(rendered) -> str:
+    return " ".join(w.unsafe_innerHTML or "" for w in rendered.find(HTML).widgets
+                    if "ds-caption" in (w.unsafe_innerHTML or "") or "SD" in (w.unsafe_innerHTML or ""))

@@ -1,0 +1,338 @@
+"""The browser page's state, without a browser: lockstep, common random numbers, levers,
+shocks, forks, the explanation, the exports and the classroom script."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import district_sim as ds
+from district_sim.cli import main
+from district_sim.model import DistrictModel
+from district_sim.settings import SettingsError
+from district_sim.ui import charts, classroom, explain, levers
+from district_sim.ui.session import LEFT, RIGHT, SHOCK_BUTTONS, Comparison, Setup
+
+SMALL = {"students": 3000, "schools": 6}
+
+
+def small(seed: int = 0, **setup) -> Comparison:
+    return Comparison(Setup(**setup) if setup else None, seed=seed, **SMALL)
+
+
+def run(c: Comparison, months: int) -> Comparison:
+    for _ in range(months):
+        c.step()
+    return c
+
+
+def frame(c: Comparison, key: str) -> pd.DataFrame:
+    return c.lines[key].model.results()
+
+
+# --- lockstep and common random numbers -----------------------------------------------------------
+
+
+def test_sides_step_in_lockstep_and_a_year_ends_in_september():
+    c = run(small(), 7)
+    assert c.months == 7
+    assert {line.model.time for line in c.lines.values()} == {7.0}
+    assert len(frame(c, LEFT)) == len(frame(c, RIGHT)) == 7
+    c.step_year()
+    assert c.months == 10 and (c.year, c.month) == (2, 1)
+    c.step_year()
+    assert c.months == 20
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_both_sides_start_alike_and_meet_the_same_random_shocks(seed):
+    c = small(seed)
+    left, right = c.lines[LEFT].model, c.lines[RIGHT].model
+    assert np.array_equal(left.teachers.practice, right.teachers.practice)
+    assert np.array_equal(left.students.achievement, right.students.achievement)
+    run(c, 60)
+
+    def random_shocks(m):
+        return [(e["time"], e["kind"], round(e["magnitude"], 9)) for e in m.shock_state.log
+                if e["source"] == "random"]
+
+    assert random_shocks(left) == random_shocks(right)
+
+
+def test_the_two_strategies_diverge_in_the_default_comparison():
+    """Over several seeds, focused is ahead of fragmented after five years on the page."""
+    gaps = []
+    for seed in range(4):
+        c = run(small(seed), 50)
+        gaps.append(c.latest(RIGHT)["achievement"] - c.latest(LEFT)["achievement"])
+    assert min(gaps) > 0, gaps
+
+
+# --- scenarios and levers ----------------------------------------------------------------------
+
+
+def test_picking_a_scenario_re_runs_that_side_to_now():
+    c = run(small(), 15)
+    before_left = frame(c, LEFT)
+    c.set_scenario(RIGHT, "status_quo")
+    assert c.lines[RIGHT].scenario == "status_quo" and c.setup.scenarios[RIGHT] == "status_quo"
+    assert c.lines[RIGHT].model.time == 15 and len(frame(c, RIGHT)) == 15
+    assert frame(c, RIGHT)["active_initiatives"].max() == 0  # launches nothing
+    pd.testing.assert_frame_equal(frame(c, LEFT), before_left)
+    with pytest.raises(SettingsError, match="unknown scenario 'nope'"):
+        c.set_scenario(LEFT, "nope")
+
+
+def test_a_lever_change_re_runs_the_district_and_survives_reset():
+    c = run(small(), 20)
+    before = frame(c, RIGHT)
+    value = c.set_lever(RIGHT, "strategy.initiatives_per_year", "0")
+    assert value == 0
+    after = frame(c, RIGHT)
+    assert len(after) == 20 and c.lines[RIGHT].settings.strategy.initiatives_per_year == 0
+    assert after["initiatives_launched"].iloc[-1] < before["initiatives_launched"].iloc[-1]
+    assert c.setup.overrides[RIGHT] == {"strategy.initiatives_per_year": 0}
+    fresh = Comparison(c.setup, seed=0, **SMALL)     # SolaraViz's Reset builds it so
+    assert fresh.lines[RIGHT].settings.strategy.initiatives_per_year == 0
+
+
+@pytest.mark.parametrize("text, words", [
+    ("", ["strategy.alignment", "empty"]),
+    ("abc", ["strategy.alignment", "'abc' is not a number"]),
+    ("1.5", ["strategy.alignment", "<= 1", "1.5"]),
+    ("-0.1", ["strategy.alignment", ">= 0"]),
+    ("nan", ["strategy.alignment", "finite"]),
+])
+def test_bad_lever_input_names_the_setting_and_keeps_the_model(text, words):
+    c = run(small(), 12)
+    model, before, overrides = c.lines[LEFT].model, frame(c, LEFT), dict(c.setup.overrides[LEFT])
+    with pytest.raises(SettingsError) as err:
+        c.set_lever(LEFT, "strategy.alignment", text)
+    for word in words:
+        assert word in str(err.value)
+    assert c.lines[LEFT].model is model and c.months == 12
+    pd.testing.assert_frame_equal(frame(c, LEFT), before)
+    assert c.setup.overrides[LEFT] == overrides
+
+
+def test_unknown_levers_and_districts_are_refused():
+    c = small()
+    with pytest.raises(SettingsError, match="not a lever"):
+        c.set_lever(LEFT, "district.students", 10)
+    with pytest.raises(SettingsError, match="no district 'middle'"):
+        c.set_lever("middle", "strategy.alignment", 0.5)
+
+
+def test_every_lever_is_a_setting_whose_page_range_the_schema_allows():
+    settings = ds.load_scenario("focused")
+    assert set(levers.GROUPS) == {lever.group for lever in levers.LEVERS}
+    for lever in levers.LEVERS:
+        for value in (lever.low, lever.high):
+            changed, _ = levers.apply(settings, lever.key, value)
+            assert levers.current(changed, lever.key) == pytest.approx(value)
+        assert lever.help and len(lever.help) < 120
+
+
+# --- shocks ----------------------------------------------------------------------------------
+
+
+def test_a_shock_starts_now_in_the_chosen_districts_and_marks_the_charts():
+    c = run(small(), 13)
+    marker = c.inject("budget_cut", "both")
+    assert marker.time == 13 and marker.lines == (LEFT, RIGHT)
+    for key in (LEFT, RIGHT):
+        log = [e for e in c.lines[key].model.shock_state.log if e["source"] == "injected"]
+        assert log == [pytest.approx(log[0])] and log[0]["kind"] == "budget_cut" and log[0]["time"] == 13
+        assert c.lines[key].model.shock_state.budget_cut == pytest.approx(0.2)
+    c.inject("pandemic", RIGHT)
+    assert c.lines[LEFT].model.shock_state.pandemic == 0 < c.lines[RIGHT].model.shock_state.pandemic
+    run(c, 1)
+    svg = charts.all_charts_svg(c)["achievement"]
+    assert svg.count('class="shock-marker" data-kind="budget_cut"') == 2      # one per panel
+    assert svg.count('class="shock-marker" data-kind="pandemic"') == 2
+    with pytest.raises(SettingsError, match="shock must be one of"):
+        c.inject("meteor", "all")
+
+
+def test_shock_buttons_are_valid_shocks():
+    for kind, spec in SHOCK_BUTTONS.items():
+        shock = ds.settings.Shock(kind=kind, year=1, magnitude=spec["magnitude"],
+                                  duration_years=spec["duration_years"])
+        assert shock.kind == kind
+
+
+# --- fork ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_a_fork_with_no_change_reproduces_the_parents_future_exactly(seed):
+    c = run(small(seed), 17)
+    c.inject("state_mandate", "all")
+    run(c, 6)
+    same = c.lines[RIGHT].settings.strategy.alignment
+    branch = c.fork(RIGHT, "strategy.alignment", same)
+    c.inject("budget_cut", "all")  # reaches the branch too
+    run(c, 34)                       # crosses summers, random shocks, the injected ones
+    pd.testing.assert_frame_equal(frame(c, branch.key), frame(c, RIGHT))
+    branch_teachers, parent_teachers = c.lines[branch.key].model.teachers, c.lines[RIGHT].model.teachers
+    assert np.array_equal(branch_teachers.practice, parent_teachers.practice)
+
+
+def test_a_fork_changes_one_lever_from_now_on():
+    c = run(small(), 30)
+    branch = c.fork(LEFT, "strategy.initiatives_per_year", "0")
+    assert branch.parent == LEFT and branch.fork_time == 30 and "y4m1" in branch.label
+    run(c, 30)
+    parent, child = frame(c, LEFT), frame(c, branch.key)
+    pd.testing.assert_frame_equal(parent.iloc[:30], child.iloc[:30])   # same past
+    # this September's launches were made before the fork; from the next one on, none but mandates
+    launched = {name: df["initiatives_launched"].iloc[-1] - df["initiatives_launched"].iloc[29]
+                for name, df in (("parent", parent), ("child", child))}
+    assert launched["child"] + 5 <= launched["parent"], launched
+    assert c.lines[LEFT].settings.strategy.initiatives_per_year == 5   # the parent is untouched
+    # a lever pulled on the branch re-runs it from its fork, not from the start
+    c.set_lever(branch.key, "strategy.buffering", 0.9)
+    pd.testing.assert_frame_equal(frame(c, LEFT).iloc[:30], frame(c, branch.key).iloc[:30])
+    assert c.lines[branch.key].settings.strategy.buffering == 0.9
+
+
+def test_fork_refuses_bad_input_and_too_many_branches_and_can_remove():
+    c = run(small(), 5)
+    with pytest.raises(SettingsError, match="initiatives_per_year.*empty"):
+        c.fork(LEFT, "strategy.initiatives_per_year", " ")
+    with pytest.raises(SettingsError, match="initiatives_per_year"):
+        c.fork(LEFT, "strategy.initiatives_per_year", 51)
+    assert list(c.lines) == [LEFT, RIGHT]
+    keys = [c.fork(RIGHT, "strategy.alignment", 0.5).key for _ in range(4)]
+    with pytest.raises(SettingsError, match="at most 4 branches"):
+        c.fork(RIGHT, "strategy.alignment", 0.5)
+    c.remove(keys[0])
+    assert keys[0] not in c.lines
+    with pytest.raises(SettingsError, match="only branches"):
+        c.remove(LEFT)
+
+
+def test_update_settings_refuses_a_different_district_and_adopts_the_resource_split():
+    model = DistrictModel(ds.load_scenario("fragmented", {"district.students": 2000, "district.schools": 4}))
+    model.run_for(5)
+    with pytest.raises(SettingsError, match="district.students cannot change"):
+        model.update_settings(ds.load_scenario(model.settings, {"district.students": 3000}))
+    model.update_settings(ds.load_scenario(model.settings, {"strategy.resource_alignment": 0.9}))
+    assert model.central_office.resource_alignment == 0.9
+    model.step()
+    assert model.results()["resource_alignment"].iloc[-1] > 0.5
+
+
+# --- explain -------------------------------------------------------------------------------------
+
+
+def test_explain_asks_to_play_before_the_first_month_and_says_level_when_level():
+    c = small()
+    assert "Play" in explain.diagnose("a", c.latest(LEFT), "b", c.latest(RIGHT), 0).text
+    row = {"achievement": -0.3, "teacher_practice": 0.01, "implementation_dip": 0.0}
+    d = explain.diagnose("a", row, "b", dict(row, achievement=-0.305), 1)
+    assert d.leader is None and "level" in d.headline
+
+
+def test_explain_names_the_mechanism_that_differs_most():
+    base = {"achievement": -0.2, "teacher_practice": 0.02, "implementation_dip": 0.0,
+            "attention_met": 1.0, "implementation_depth": 0.5, "initiatives_abandoned": 2,
+            "resource_alignment": 0.8, "teacher_fatigue": 0.0, "novice_share": 0.25,
+            "teacher_cynicism": 0.02, "strategy_changes": 1}
+    behind = dict(base, achievement=-0.3, teacher_practice=0.0, attention_met=0.4)
+    d = explain.diagnose("focused", base, "fragmented", behind, 5)
+    assert d.leader == "focused" and d.driver == "limited attention"
+    assert "40%" in d.text and "0.100 SD ahead" in d.text
+    behind = dict(base, achievement=-0.3, resource_alignment=0.2)
+    assert explain.diagnose("fragmented", behind, "focused", base, 5).driver == "misaligned money"
+
+
+def test_explain_on_the_default_comparison_after_five_years():
+    c = run(small(), 50)
+    d = explain.diagnose(c.lines[LEFT].label, c.latest(LEFT), c.lines[RIGHT].label, c.latest(RIGHT), 5)
+    assert d.leader == "focused"
+    assert d.driver in {x.name for x in explain.DRIVERS}
+    assert d.text.startswith("focused is") and "fragmented" in d.text
+
+
+# --- charts and exports --------------------------------------------------------------------------
+
+
+def test_charts_draw_every_district_on_the_same_axes():
+    c = run(small(), 12)
+    b = c.fork(RIGHT, "strategy.alignment", 0.2)
+    run(c, 8)
+    svgs = charts.all_charts_svg(c)
+    assert set(svgs) == {chart.key for chart in charts.CHARTS}
+    svg = svgs["achievement"]
+    for key in (LEFT, RIGHT, b.key):
+        assert f'data-line="{key}" data-column="achievement"' in svg
+    assert 'data-line="left" data-column="achievement" data-n="20"' in svg
+    assert 'data-line="branch1" data-column="achievement" data-n="9"' in svg  # from its fork
+    assert svg.count("<polyline") == 6                                      # 3 lines x 2 panels
+
+
+def test_csv_export_holds_every_district_and_month():
+    c = run(small(), 11)
+    c.inject("pandemic", LEFT)
+    c.fork(LEFT, "strategy.buffering", 0.5)
+    run(c, 4)
+    rows = list(csv.DictReader(io.StringIO(charts.csv_bytes(c).decode())))
+    assert len(rows) == 15 * 3
+    assert {r["district"] for r in rows} == {LEFT, RIGHT, "branch1"}
+    left = [r for r in rows if r["district"] == LEFT]
+    assert float(left[-1]["achievement"]) == pytest.approx(c.latest(LEFT)["achievement"])
+    assert any("pandemic:injected" in r["shocks_started"] for r in left)
+    assert {r["fork_month"] for r in rows if r["district"] == "branch1"} == {"11"}
+
+
+def test_png_export_is_a_png():
+    c = run(small(), 6)
+    c.inject("budget_cut", "all")
+    data = charts.png_bytes(c, dpi=40)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
+
+
+def test_schools_and_pelp_views():
+    c = run(small(), 10)
+    model = c.lines[RIGHT].model
+    for metric in charts.SCHOOL_METRICS:
+        values = charts.school_values(model, metric)
+        assert values.shape == (6,) and np.isfinite(values).all()
+    by_school = charts.school_values(model, "achievement")
+    assert by_school.mean() == pytest.approx(model.achievement_mean(), abs=0.05)
+    detail = charts.school_detail(model, 2)
+    assert detail["principal"]["school"] == 2 and detail["teachers"]
+    assert {t["school"] for t in detail["teachers"]} == {2}
+    svg = charts.pelp_svg(model, "focused", "#000")
+    assert svg.count('class="pelp-element"') == 7
+    assert charts.alignment_color(0) != charts.alignment_color(1)
+
+
+# --- the classroom script and the command ---------------------------------------------------------
+
+
+def test_the_classroom_script_runs_to_the_end_in_about_five_minutes(monkeypatch):
+    assert 240 <= classroom.total_seconds() <= 360
+    monkeypatch.setattr(classroom, "DEMO_STUDENTS", 2000)
+    monkeypatch.setattr(classroom, "DEMO_SCHOOLS", 4)
+    director = classroom.Director(classroom.fresh_comparison())
+    waited = 0.0
+    while not director.finished:
+        waited += director.tick()
+    c = director.comparison
+    assert c.months == classroom.SCRIPT[-1].month
+    assert waited == pytest.approx(classroom.total_seconds())
+    assert [m.kind for m in c.markers] == ["budget_cut", "superintendent_turnover"]
+    assert any(line.parent == LEFT for line in c.lines.values())
+    assert director.caption == classroom.SCRIPT[-1].caption
+
+
+def test_ui_command_refuses_a_bad_port(capsys):
+    assert main(["ui", "--port", "70000"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--port must be between 1 and 65535" in err
