@@ -163,3 +163,24 @@ def test_analyze_errors(tmp_path, factorial):
     r = subprocess.run([sys.executable, "-m", "district_sim.cli", "analyze", str(out), "--no-figures"],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and "Focus advantage" in r.stdout
+
+
+def test_shock_recovery_pairs_each_run_with_its_unshocked_twin():
+    """A made-up sweep whose shock costs 0.2 SD in year 2 and half of that back by year 3."""
+    from district_sim.experiments.analysis import shock_recovery
+
+    rows = []
+    for rep in range(4):
+        for severity in (0.0, 0.5):
+            for year in (1, 2, 3, 4):
+                loss = {1: 0.0, 2: -0.2, 3: -0.1, 4: -0.05}[year] if severity else 0.0
+                rows.append({"run_id": rep * 2 + (severity > 0), "replicate": rep, "year": year,
+                             "month": 10, "shock.kind": "pandemic", "shock.severity": severity,
+                             "achievement": 0.1 * rep + 0.01 * year + loss})
+    table = shock_recovery(pd.DataFrame(rows), ["shock.kind", "shock.severity"])
+    assert len(table) == 1
+    row = table.iloc[0]
+    assert row["trough"] == pytest.approx(-0.2) and row["trough_year"] == 2
+    assert row["final_effect"] == pytest.approx(-0.05)
+    assert row["years_to_half_recovery"] == pytest.approx(1.0) and row["recovered_runs"] == 4
+    assert shock_recovery(pd.DataFrame(rows), ["shock.kind"]) is None  # no size varied: nothing to pair

@@ -200,6 +200,53 @@ def discover(adv: pd.DataFrame, keys: list[str], margin: float = FOCUS_MARGIN) -
     return pd.DataFrame(rows).sort_values("impurity_removed", ascending=False) if rows else pd.DataFrame()
 
 
+def shock_recovery(df: pd.DataFrame, keys: list[str], metric: str = "achievement") -> pd.DataFrame | None:
+    """How deep each shock cuts and how fast a district recovers, paired against no shock.
+
+    Needs a sweep that varies ``shock.severity`` (or ``shock.magnitude``) including 0: the
+    run at 0 with the same other settings and replicate is the same district without the
+    shock, so the difference, year by year, is the shock's effect on ``metric``. Rows: one a
+    combination of the other settings and non-zero size, with the trough (mean and 95%
+    interval), the year it is reached, the effect in the last year, and the mean number of
+    years from the trough until half the loss is made up (NaN if never within the run).
+    """
+    size = next((k for k in ("shock.severity", "shock.magnitude") if k in keys), None)
+    if size is None or metric not in df.columns or not (df[size] == 0).any():
+        return None
+    yearly = df.groupby("run_id", sort=False).tail(1) if "month" not in df.columns else df
+    yearly = yearly[yearly["month"] == yearly["month"].max()] if "month" in yearly.columns else yearly
+    others = [k for k in keys if k != size]
+    index = [*others, "replicate", "year"]
+    base = yearly[yearly[size] == 0].set_index(index)[metric]
+    hit = yearly[yearly[size] != 0]
+    if hit.empty:
+        return None
+    effect = hit.set_index([*index, size])[metric].sub(base, fill_value=np.nan).dropna()
+    effect = effect.rename("effect").reset_index()
+    rows = []
+    for combo, part in effect.groupby([*others, size], sort=True):
+        wide = part.pivot_table(index="replicate", columns="year", values="effect")
+        years = wide.columns.to_numpy()
+        trough_at = wide.mean().idxmin()
+        troughs = wide.min(axis=1).to_numpy()
+        m, lo, hi = interval(troughs)
+        recover = []
+        for _, row in wide.iterrows():
+            k = int(np.argmin(row.to_numpy()))
+            after = row.to_numpy()[k:] >= row.to_numpy()[k] / 2
+            recover.append(float(years[k + int(np.argmax(after[1:])) + 1] - years[k])
+                           if after[1:].any() else np.nan)
+        last, llo, lhi = interval(wide[years.max()].to_numpy())
+        combo = combo if isinstance(combo, tuple) else (combo,)
+        rows.append({**dict(zip([*others, size], combo, strict=True)), "trough": m, "trough_low": lo,
+                     "trough_high": hi, "trough_year": int(trough_at), "final_effect": last,
+                     "final_low": llo, "final_high": lhi,
+                     "years_to_half_recovery": float(np.nanmean(recover)) if np.isfinite(recover).any()
+                     else np.nan,
+                     "recovered_runs": int(np.isfinite(recover).sum()), "runs": len(recover)})
+    return pd.DataFrame(rows)
+
+
 # --- figures ----------------------------------------------------------------------------------------
 
 
@@ -365,6 +412,15 @@ def analyze(folder: str | Path, metrics: list[str] | None = None, figures: bool 
             result.files.append(_csv(found, outdir / "discovery.csv"))
             lines += ["Scenario discovery: settings that best separate the runs where focus wins:",
                       found.head(5).to_string(index=False, float_format=lambda v: f"{v:.3f}")]
+
+    recovery = shock_recovery(df, keys) if spec.record.every != "final" else None
+    if recovery is not None and len(recovery):
+        result.tables["recovery"] = recovery
+        result.files.append(_csv(recovery, outdir / "recovery.csv"))
+        shown = recovery.drop(columns=["trough_low", "trough_high", "final_low", "final_high"])
+        lines += ["", "Shock recovery (achievement, paired against the same runs without the shock; "
+                  f"intervals in {outdir / 'recovery.csv'}):",
+                  shown.to_string(index=False, float_format=lambda v: f"{v:.3f}")]
 
     if figures:
         if spec.record.every != "final" and keys:
