@@ -1,0 +1,183 @@
+"""Designed runs that measure what the field measured (pattern-oriented validation).
+
+Each probe runs the model the way a study observed real districts and returns the
+statistics it yields for one seed. The targets in :mod:`.targets` say which statistic
+stands for which published figure. Probes run the shipped defaults (``status_quo``,
+a district that launches nothing, stands for the typical district of national surveys)
+at modest sizes: every statistic here is a mean over teachers, students or years, so it
+does not depend on the district's size beyond its noise.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+
+import numpy as np
+
+from ..agents.students import NORM_GAIN
+from ..mechanisms import implementation, turnover
+from ..mechanisms.initiatives import PRACTICE, design_initiative
+from ..model import MONTHS_PER_YEAR, DistrictModel
+from ..scenarios import load_scenario
+from ..settings import Settings, Shock
+
+#: The typical district of national surveys: no strategy push, default everything else.
+BASELINE = "status_quo"
+SIZE = {"district.students": 6000, "district.schools": 12}
+
+
+class _Observed(DistrictModel):
+    """A district that notes, just before each summer, what the summer's draws act on."""
+
+    def __init__(self, settings: Settings, seed: int) -> None:
+        self.notes: dict[str, list[float]] = defaultdict(list)
+        super().__init__(settings, seed)
+
+    def step(self) -> None:
+        super().step()
+        if self.steps % MONTHS_PER_YEAR == MONTHS_PER_YEAR // 2:
+            self._note_experience()
+
+    def _note_experience(self) -> None:
+        """Returns to experience as studies estimate them: within teacher (the teacher's own
+        practice held fixed, as teacher fixed effects do), at mid-year, so that first-year
+        teachers are about half a year in."""
+        t, tch = self.teachers, self.settings.teachers
+        returns = t.experience_effect(tch.novice_gap, tch.experience_years)
+        exp = t.experience
+        first, mid, late = exp < 1.0, (exp >= 3.0) & (exp < 5.0), exp >= 10.0
+        if first.any() and mid.any() and late.any():
+            e0, e4, e10 = (float(returns[m].mean()) for m in (first, mid, late))
+            self.notes["novice_gap"].append(e10 - e0)
+            self.notes["experience_share_by_4"].append((e4 - e0) / (e10 - e0) if e10 > e0 else np.nan)
+
+    def summer(self) -> None:
+        self._note_year()
+        super().summer()
+        self.notes["teacher_turnover"].append(self.teacher_turnover)
+        self.notes["principal_turnover"].append(self.principal_turnover)
+
+    def _note_year(self) -> None:
+        t, s, note = self.teachers, self.schools, self.notes
+        hazard = turnover.teacher_hazard(t, s, self.settings, self.shock_state.shortage)
+        novice = t.experience < 3.0
+        note["novice_turnover"].append(float(hazard[novice].mean()) if novice.any() else np.nan)
+        poor = s.high_poverty[t.school]
+        if poor.any() and (~poor).any():
+            note["high_poverty_ratio"].append(float(hazard[poor].mean() / hazard[~poor].mean()))
+        support = s.support[t.school]
+        low, high = np.quantile(support, [0.25, 0.75])
+        if high > low:
+            ratio = hazard[support <= low].mean() / hazard[support >= high].mean()
+            note["support_ratio"].append(float(ratio))
+        note["principal_tenure"].append(float(s.principal_tenure.mean()))
+        effect = implementation.classroom_effect(t, self.settings)
+        note["value_added_sd"].append(float(effect.std()))
+        note["environment_ratio"].append(_environment_ratio(self))
+        stu = self.students
+        gain = NORM_GAIN[np.minimum(stu.grade, NORM_GAIN.size - 1)] + stu.growth
+        for name, grades in (("gain_early", (1,)), ("gain_middle", (6, 7))):
+            mask = np.isin(stu.grade, grades) & stu.enrolled
+            note[name].append(float(gain[mask].mean()))
+
+
+def _environment_ratio(model: DistrictModel) -> float:
+    """Ten-year improvement with experience, strongest against weakest quarter of schools.
+
+    Teachers in the model improve with experience at a speed set by their school's
+    professional environment (``age_teachers``); this follows a novice for ten years at
+    the speed of each quarter's schools and compares the gains in classroom effect.
+    """
+    s, tch = model.schools, model.settings.teachers
+    env = 0.5 * np.clip(implementation.leadership_multiplier(s) / 1.5, 0, 1) + 0.5 * model.elements.culture
+    speed = np.maximum(1.0 + tch.environment_boost * (env - 0.5) * 2.0, 0.0)
+    low, high = np.quantile(speed, [0.25, 0.75])
+    weak, strong = speed[speed <= low].mean(), speed[speed >= high].mean()
+
+    def gain(v: float) -> float:
+        return 1.0 - np.exp(-10.0 * v / tch.experience_years)
+
+    return float(gain(strong) / gain(weak)) if gain(weak) > 0 else np.nan
+
+
+def _mean(values: list[float], skip_first: bool = True) -> float:
+    """Mean of a yearly series; the first year is the start-up and is left out."""
+    arr = np.asarray(values[1:] if skip_first and len(values) > 1 else values, dtype=float)
+    arr = arr[np.isfinite(arr)]
+    return float(arr.mean()) if arr.size else np.nan
+
+
+def workforce(seed: int, years: int = 10, size: dict | None = None) -> dict[str, float]:
+    """Turnover, value-added spread, returns to experience and yearly gains in a typical district."""
+    model = _Observed(load_scenario(BASELINE, size or SIZE), seed)
+    model.run_for(years * MONTHS_PER_YEAR)
+    return {name: _mean(values) for name, values in model.notes.items()}
+
+
+def superintendents(seed: int, years: int = 150) -> dict[str, float]:
+    """Completed superintendent tenures over a long history of a small typical district."""
+    model = DistrictModel(load_scenario(BASELINE, {"district.students": 300, "district.schools": 2}), seed)
+    model.run_for(years * MONTHS_PER_YEAR)
+    tenures = model.central_office.completed_tenures
+    return {"superintendent_tenure": float(np.mean(tenures)) if tenures else np.nan}
+
+
+def coaching(seed: int, treated_schools: int, schools: int = 20, per_school: int = 400) -> dict[str, float]:
+    """A year of instructional coaching in ``treated_schools`` of a typical district.
+
+    Coaching is one aligned initiative on teachers' practice, lasting a school year, taken
+    up by every teacher in the treated schools. Its effects are measured as studies do:
+    treated teachers' practice (in teacher SD) and their students' achievement (student
+    SD) at the end of the year, against the same district without it (same seed).
+    """
+    settings = load_scenario(BASELINE, {"district.students": schools * per_school,
+                                        "district.schools": schools})
+    out = {}
+    for arm in ("control", "coached"):
+        model = DistrictModel(settings, seed)
+        treated = np.arange(schools) < treated_schools
+        if arm == "coached":
+            rng = np.random.default_rng(seed)
+            init = design_initiative(rng, settings, aligned=True, months=MONTHS_PER_YEAR, origin="coaching")
+            slot = model.central_office.launch(dataclasses.replace(init, serves=PRACTICE))
+            model.portfolio.adoption[~treated, slot] = 0.0
+            model.central_office.fund()
+        model.run_for(MONTHS_PER_YEAR - 1)
+        model.step()  # month 10, stopping before the summer turns the staff over
+        teach = treated[model.teachers.school]
+        stud = treated[model.students.school] & model.students.enrolled
+        out[arm] = (float(model.teachers.practice[teach].mean()),
+                    float(model.students.achievement[stud].mean()))
+    sd = settings.teachers.practice_sd
+    return {"practice": (out["coached"][0] - out["control"][0]) / sd,
+            "achievement": out["coached"][1] - out["control"][1]}
+
+
+def pandemic(seed: int, magnitude: float = 0.35, size: dict | None = None) -> dict[str, float]:
+    """A year of pandemic schooling against the same district without it.
+
+    The loss is the fall in achievement over the pandemic year in units of that year's
+    normal growth, for students in schools that are not high-poverty, and the ratio of
+    the loss in high-poverty schools to it.
+    """
+    settings = load_scenario(BASELINE, size or SIZE)
+    ends = {}
+    for arm in ("calm", "pandemic"):
+        model = DistrictModel(settings, seed)
+        model.run_for(MONTHS_PER_YEAR)  # one ordinary year, then the pandemic year
+        if arm == "pandemic":
+            model.schedule_shock(Shock(kind="pandemic", year=2, magnitude=magnitude, duration_years=1.0))
+        model.run_for(MONTHS_PER_YEAR - 1)
+        model.step()
+        stu = model.students
+        poor = model.schools.high_poverty[stu.school] & stu.enrolled
+        rest = ~model.schools.high_poverty[stu.school] & stu.enrolled
+        norm = NORM_GAIN[np.minimum(stu.grade, NORM_GAIN.size - 1)]
+        ends[arm] = (stu.achievement.copy(), poor, rest, norm)
+    (calm, poor, rest, norm), hit = ends["calm"], ends["pandemic"][0]
+    loss = calm - hit
+    share_rest = float(loss[rest].mean() / norm[rest].mean())
+    share_poor = float(loss[poor].mean() / norm[poor].mean()) if poor.any() else np.nan
+    return {"pandemic_loss": share_rest, "pandemic_poverty_ratio": share_poor / share_rest
+            if share_rest > 0 else np.nan}

@@ -1,0 +1,129 @@
+"""The field's published figures, each paired with the model statistic that answers it.
+
+One target for each row of the calibration table in the domain brief (turnover of
+teachers overall, of novices and in high-poverty schools, and what drives it; principal
+turnover and tenure; superintendent tenure; the spread of teacher effectiveness; returns
+to experience; the professional environment; coaching at small scale and at scale;
+yearly learning gains; the pandemic's loss). ``measure`` says exactly how the statistic
+is computed from model output; the probe functions in :mod:`.probes` compute it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from . import probes
+
+
+@dataclass(frozen=True)
+class Target:
+    key: str
+    label: str
+    low: float
+    high: float
+    observed: str
+    source: str
+    probe: str
+    statistic: str
+    measure: str
+    fast: bool = True
+
+    def hit(self, value: float) -> bool:
+        return math.isfinite(value) and self.low <= value <= self.high
+
+
+#: Probes by name: each takes a seed and returns a dict of statistics.
+PROBES = {
+    "workforce": probes.workforce,
+    "superintendents": probes.superintendents,
+    "coaching_small": lambda seed: probes.coaching(seed, treated_schools=2),
+    "coaching_scale": lambda seed: probes.coaching(seed, treated_schools=20),
+    "pandemic": probes.pandemic,
+}
+
+_TYPICAL = ("`status_quo` (a district that launches nothing), 6,000 students in 12 schools, 10 "
+            "years; noted just before each summer's draws, years 2-10 averaged")
+_TYPICAL_RUN = "`status_quo`, 6,000 students in 12 schools, 10 years, years 2-10 averaged"
+
+TARGETS: tuple[Target, ...] = (
+    Target("teacher_turnover", "Teacher turnover, per year", 0.13, 0.19, "about 16% (8% move, 8% leave)",
+           "NCES TFS 2012-13", "workforce", "teacher_turnover",
+           f"Share of teachers who leave at each summer. {_TYPICAL}."),
+    Target("novice_turnover", "Novice teacher turnover, per year", 0.17, 0.25, "about 20%",
+           "Carver-Thomas and Darling-Hammond 2017 (LPI)", "workforce", "novice_turnover",
+           f"Mean leaving probability of teachers with under three years' experience. {_TYPICAL}."),
+    Target("high_poverty_ratio", "Turnover, high-poverty / other schools", 1.3, 1.8, "about 1.5x",
+           "Carver-Thomas and Darling-Hammond 2017 (LPI)", "workforce", "high_poverty_ratio",
+           f"Mean leaving probability in high-poverty schools over that in the others. {_TYPICAL}."),
+    Target("support_ratio", "Turnover, least / most supported quarter", 1.1, math.inf,
+           "leadership support is the strongest driver (direction only)",
+           "Kraft, Marinell and Yee 2016", "workforce", "support_ratio",
+           "Mean leaving probability of teachers in the quarter of schools with the least "
+           "support (principal leadership and culture) over that in the most supported quarter. "
+           f"{_TYPICAL}."),
+    Target("principal_turnover", "Principal turnover, per year", 0.17, 0.23, "about 18-22%",
+           "Levin and Bradley 2019", "workforce", "principal_turnover",
+           f"Share of principals who leave at each summer. {_TYPICAL}."),
+    Target("principal_tenure", "Principal tenure at a school, years", 3.0, 5.0, "about 4 years",
+           "DeAngelis and White 2011", "workforce", "principal_tenure",
+           f"Mean years in post of sitting principals. {_TYPICAL}."),
+    Target("superintendent_tenure", "Superintendent completed tenure, years", 5.0, 6.0,
+           "about 5-6 years (5.1 in high-poverty districts)", "Broad Center 2018",
+           "superintendents", "superintendent_tenure",
+           "Mean length of completed superintendent tenures over 150 years of a small "
+           "`status_quo` district (300 students, 2 schools)."),
+    Target("value_added_sd", "Spread of teacher value-added (SD)", 0.10, 0.15, "0.10-0.15",
+           "Rockoff 2004; Hanushek and Rivkin 2010", "workforce", "value_added_sd",
+           f"Standard deviation of teachers' classroom effect (practice, experience, dip). {_TYPICAL}."),
+    Target("novice_gap", "Novices below experienced teachers (SD)", 0.05, 0.10, "0.05-0.10",
+           "Clotfelter, Ladd and Vigdor; Papay and Kraft 2015", "workforce", "novice_gap",
+           "Within-teacher returns to experience (a teacher's own practice held fixed, as teacher "
+           "fixed-effect studies estimate them): mean experience effect of teachers with 10+ "
+           "years minus that of first-year teachers, at mid-year (month 5). " + _TYPICAL_RUN + "."),
+    Target("experience_share_by_4", "Share of the 10-year gain reached by years 3-5", 0.6, 0.95,
+           "most of the gain by years 3-5, some after", "Papay and Kraft 2015", "workforce",
+           "experience_share_by_4",
+           "Within teacher, at mid-year as above: (effect at 3-5 years - first year) / "
+           "(10+ years - first year). " + _TYPICAL_RUN + "."),
+    Target("environment_ratio", "10-year improvement, strong / weak environment", 1.25, 1.55,
+           "teachers in strong environments improve 38% more over 10 years", "Kraft and Papay 2014",
+           "workforce", "environment_ratio",
+           "Gain in classroom effect over a novice's first ten years at the experience speed of "
+           "the top quarter of schools by professional environment (leadership and culture) over "
+           f"that of the bottom quarter. {_TYPICAL}."),
+    Target("coaching_practice_small", "Coaching effect on practice, small scale (teacher SD)", 0.3, 0.7,
+           "+0.49", "Kraft, Blazar and Hogan 2018", "coaching_small", "practice",
+           "One school year of coaching (an aligned initiative on practice taken up by every "
+           "teacher) in 2 of 20 schools of `status_quo` (8,000 students): treated teachers' "
+           "practice at the end of the year minus the same teachers' without it (same seed), "
+           "over the teacher SD of practice."),
+    Target("coaching_achievement_small", "Coaching effect on achievement, small scale (SD)", 0.10, 0.26,
+           "+0.18", "Kraft, Blazar and Hogan 2018", "coaching_small", "achievement",
+           "As above: treated schools' students' achievement at the end of the year, minus "
+           "without coaching."),
+    Target("coaching_practice_scale", "Coaching effect on practice, at scale (teacher SD)", 0.15, 0.35,
+           "about half of +0.49", "Kraft, Blazar and Hogan 2018", "coaching_scale", "practice",
+           "As the small-scale probe, with all 20 schools coached."),
+    Target("coaching_achievement_scale", "Coaching effect on achievement, at scale (SD)", 0.04, 0.13,
+           "about half of +0.18", "Kraft, Blazar and Hogan 2018", "coaching_scale", "achievement",
+           "As the small-scale probe, with all 20 schools coached."),
+    Target("gain_early", "Yearly learning gain, grades 1-2 (SD)", 0.8, 1.2, "about 1.0",
+           "Bloom, Hill, Black and Lipsey 2008", "workforce", "gain_early",
+           "Mean yearly gain (the grade's national norm plus the student's growth against it) "
+           f"of students in grade 1. {_TYPICAL}."),
+    Target("gain_middle", "Yearly learning gain, middle grades (SD)", 0.2, 0.4, "about 0.2-0.4",
+           "Bloom, Hill, Black and Lipsey 2008", "workforce", "gain_middle",
+           f"As above, students in grades 6 and 7. {_TYPICAL}."),
+    Target("pandemic_loss", "Pandemic loss, share of a year's growth", 0.2, 0.5, "about 0.2-0.5",
+           "Goldhaber, Kane et al. 2022", "pandemic", "pandemic_loss",
+           "A pandemic (magnitude 0.35, one year) in year 2 of `status_quo`: achievement at the "
+           "end of that year against the same district without it (same seed), in units of the "
+           "year's normal growth, for students outside high-poverty schools."),
+    Target("pandemic_poverty_ratio", "Pandemic loss, high-poverty / other schools", 1.5, 2.5,
+           "about twice as much in high-poverty schools", "Goldhaber, Kane et al. 2022", "pandemic",
+           "pandemic_poverty_ratio", "As above: the loss in high-poverty schools over the loss "
+           "in the others."),
+)
+
+BY_KEY = {t.key: t for t in TARGETS}
