@@ -166,7 +166,8 @@ class DistrictModel(mesa.Model):
                                self.teachers.school)
         self.student_summary = summarise_students(self.students)
         self.elements.observe(self.teachers, self.schools, self.portfolio,
-                              office.budget_aligned, office.budget_unaligned)
+                              office.budget_aligned, office.budget_unaligned,
+                              core_demand=s.initiatives.teacher_demand)
         self.schools.support = turnover.school_support(self.schools, self.elements.culture)
         self.datacollector.collect(self)
 

@@ -62,6 +62,13 @@ def final_rows(df: pd.DataFrame) -> pd.DataFrame:
     return df.groupby(keys, sort=False).tail(1)
 
 
+#: Metrics that are fractions in [0, 1].
+FRACTIONS = {"coherence", "resource_alignment", "implementation_depth", "teacher_fatigue",
+             "teacher_turnover", "principal_turnover", "teacher_cynicism", "attention_met",
+             "novice_share", "engagement", "culture", "structures", "systems", "stakeholders",
+             "portfolio_alignment", "principal_focus"}
+
+
 def final_year_table(df: pd.DataFrame, metrics: list[str] | None = None) -> pd.DataFrame:
     """One row a scenario: mean and 95% interval over replicates of each metric at the end,
     plus the paired difference in achievement from the first scenario."""
@@ -75,6 +82,8 @@ def final_year_table(df: pd.DataFrame, metrics: list[str] | None = None) -> pd.D
         row = {"scenario": name, "runs": len(part)}
         for m in metrics:
             row[m], row[m + "_lo"], row[m + "_hi"] = interval(part[m].to_numpy())
+            if m in FRACTIONS:  # a rate's interval stays where rates can be
+                row[m + "_lo"], row[m + "_hi"] = max(row[m + "_lo"], 0.0), min(row[m + "_hi"], 1.0)
         diff = (part.set_index("replicate")["achievement"] - first).dropna()
         row["vs_first"], row["vs_first_lo"], row["vs_first_hi"] = interval(diff.to_numpy())
         rows.append(row)

@@ -13,21 +13,30 @@ from typing import Any
 from .settings import Settings, SettingsError, apply_overrides, deep_merge, read_toml, validate
 
 
-def scenario_dirs() -> list[Path]:
-    """Where scenario names are looked up: $DISTRICT_SIM_SCENARIOS, the source tree's
-    ``scenarios/``, then the copy installed with the package."""
+def search_dirs(env_var: str, folder: str) -> list[Path]:
+    """Where named files are looked up: the folders in ``$env_var``, the source tree's
+    ``folder/``, then the copy installed with the package (``_folder``)."""
     here = Path(__file__).resolve().parent
-    dirs = [Path(p) for p in os.environ.get("DISTRICT_SIM_SCENARIOS", "").split(os.pathsep) if p]
-    dirs += [here.parent / "scenarios", here / "_scenarios"]
+    dirs = [Path(p) for p in os.environ.get(env_var, "").split(os.pathsep) if p]
+    dirs += [here.parent / folder, here / f"_{folder}"]
     return [d for d in dirs if d.is_dir()]
 
 
-def scenario_files() -> dict[str, Path]:
+def named_files(dirs: list[Path]) -> dict[str, Path]:
+    """name -> TOML file; the first folder that has a name wins."""
     found: dict[str, Path] = {}
-    for d in scenario_dirs():
+    for d in dirs:
         for f in sorted(d.glob("*.toml")):
             found.setdefault(f.stem, f)
     return found
+
+
+def scenario_dirs() -> list[Path]:
+    return search_dirs("DISTRICT_SIM_SCENARIOS", "scenarios")
+
+
+def scenario_files() -> dict[str, Path]:
+    return named_files(scenario_dirs())
 
 
 def list_scenarios() -> dict[str, str]:

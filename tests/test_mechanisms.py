@@ -247,3 +247,21 @@ def test_a_superintendent_leaving_does_not_shift_the_shared_leadership_draws():
     churn.run_years(3)
     assert churn.central_office.strategy_changes >= 1
     assert calm.streams["leadership"].random() == churn.streams["leadership"].random()
+
+
+def test_a_lone_mandate_dilutes_alignment_instead_of_zeroing_it():
+    """Regular teaching counts as aligned work: one unaligned initiative of typical demand in
+    every school halves the portfolio's alignment; with no initiative it is 1."""
+    s = ds.Settings()
+    schools = Schools(np.array([0.5, 0.5]))
+    p = Portfolio(2, slots=2)
+    t = Teachers(np.array([0, 1]), p.slots)
+    e = Elements()
+    e.observe(t, schools, p, 1.0, 0.0, core_demand=s.initiatives.teacher_demand)
+    assert e.portfolio_alignment == 1.0
+    k, _ = p.add(Initiative(False, 0, s.initiatives.teacher_demand, 0.1, 0.0, False, True, 10), 0)
+    p.adoption[:, k] = 1.0
+    e.observe(t, schools, p, 1.0, 0.0, core_demand=s.initiatives.teacher_demand)
+    assert e.portfolio_alignment == pytest.approx(0.5)
+    e.observe(t, schools, p, 1.0, 0.0)  # without the core's weight, the old cliff
+    assert e.portfolio_alignment == 0.0

@@ -180,3 +180,14 @@ def test_run_validates_years_and_seed():
         ds.run("focused", years=0)
     with pytest.raises(ValueError, match="seed"):
         ds.run("focused", seed=-1)
+
+
+def test_final_year_intervals_of_rates_stay_in_zero_one():
+    from district_sim.report import final_year_table
+
+    # Two runs without fatigue and one with: the t-interval of the mean reaches below 0.
+    df = pd.DataFrame({"scenario": "x", "replicate": [0, 1, 2], "year": 1, "month": 10,
+                       "achievement": [0.1, 0.2, 0.3], "teacher_fatigue": [0.0, 0.0, 0.3]})
+    table = final_year_table(df, ["teacher_fatigue", "achievement"])
+    assert table.loc[0, "teacher_fatigue_lo"] == 0.0 and table.loc[0, "teacher_fatigue_hi"] <= 1.0
+    assert table.loc[0, "achievement_lo"] < 0.1  # achievement is not a rate: left as it is

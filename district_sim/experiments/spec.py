@@ -20,7 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..report import HEADLINE
-from ..scenarios import scenario_data
+from ..scenarios import named_files, scenario_data, search_dirs
 from ..settings import (
     SHOCK_KINDS,
     SHOCK_MAGNITUDES,
@@ -307,19 +307,12 @@ def _get(data: dict[str, Any], dotted: str) -> Any:
 
 
 def experiment_dirs() -> list[Path]:
-    """$DISTRICT_SIM_EXPERIMENTS, then the source tree's ``experiments/``."""
-    here = Path(__file__).resolve().parent.parent
-    dirs = [Path(p) for p in os.environ.get("DISTRICT_SIM_EXPERIMENTS", "").split(os.pathsep) if p]
-    dirs += [here.parent / "experiments", here / "_experiments"]
-    return [d for d in dirs if d.is_dir()]
+    """$DISTRICT_SIM_EXPERIMENTS, the source tree's ``experiments/``, the installed copy."""
+    return search_dirs("DISTRICT_SIM_EXPERIMENTS", "experiments")
 
 
 def experiment_files() -> dict[str, Path]:
-    found: dict[str, Path] = {}
-    for d in experiment_dirs():
-        for f in sorted(d.glob("*.toml")):
-            found.setdefault(f.stem, f)
-    return found
+    return named_files(experiment_dirs())
 
 
 def resolve_experiment(name_or_path: str | os.PathLike) -> Path:

@@ -29,7 +29,8 @@ class Elements:
     systems: float = 0.5
     resources: float = 0.5
     stakeholders: float = 0.5
-    #: Attention-weighted alignment of the work teachers actually carry (1 if none).
+    #: Attention-weighted alignment of the work teachers actually carry, their regular
+    #: teaching included (1 if no initiative runs).
     portfolio_alignment: float = 1.0
     #: Share of initiative demand teachers can meet (1 = no overload).
     load_fit: float = 1.0
@@ -37,16 +38,24 @@ class Elements:
 
     def observe(
         self, teachers: Teachers, schools: Schools, portfolio: Portfolio,
-        budget_aligned: float, budget_unaligned: float,
+        budget_aligned: float, budget_unaligned: float, core_demand: float = 0.0,
     ) -> None:
-        """Read the month's elements off the agents and recompute the index."""
+        """Read the month's elements off the agents and recompute the index.
+
+        ``core_demand`` is the attention teachers give their regular teaching, in units of
+        initiative demand. It counts as aligned work (every theory of action here is about
+        the instructional core), so a lone state mandate dilutes a school's alignment
+        instead of turning it from 1 to 0 overnight.
+        """
         self.culture = float(1.0 - teachers.cynicism.mean())
         self.structures = float(schools.focus.mean())
         spent = budget_aligned + budget_unaligned
         self.resources = float(budget_aligned / spent) if spent > 0 else 1.0
         carried = (portfolio.adoption * portfolio.active * portfolio.teacher_demand).sum(axis=0)
-        total = carried.sum()
-        self.portfolio_alignment = float(carried[portfolio.aligned].sum() / total) if total > 0 else 1.0
+        core = core_demand * portfolio.adoption.shape[0]
+        total = carried.sum() + core
+        aligned = carried[portfolio.aligned].sum() + core
+        self.portfolio_alignment = float(aligned / total) if total > 0 else 1.0
         self.load_fit = float(teachers.attention_met.mean())
         self.coherence = coherence_index(self)
 
