@@ -104,6 +104,7 @@ class DistrictModel(mesa.Model):
         t.practice = tch.practice_mean + tch.practice_sd * rng.standard_normal(t.n)
         # Experience as a turnover-driven workforce has it: roughly exponential.
         t.experience = rng.exponential(1.0 / max(tch.base_turnover * 1.3, 0.02), t.n)
+        t.experience_gain = tch.novice_gap * (1.0 - np.exp(-t.experience / tch.experience_years))
         s = self.schools
         s.leadership = np.clip(lead.principal_leadership_mean
                                + lead.principal_leadership_sd * rng.standard_normal(s.n), 0.0, 1.0)

@@ -21,6 +21,9 @@ class Teachers:
         self.school = school.astype(np.int32)
         self.practice = np.zeros(n)
         self.experience = np.zeros(n)
+        #: SD of classroom effect gained through experience so far (0 for a new hire; about
+        #: ``novice_gap`` after a decade in a typical school, more in a strong one).
+        self.experience_gain = np.zeros(n)
         self.fatigue = np.zeros(n)
         self.cynicism = np.zeros(n)
         self.underprepared = np.zeros(n, dtype=bool)
@@ -43,9 +46,10 @@ class Teachers:
         if extra > 0:
             self.depth = np.pad(self.depth, ((0, 0), (0, extra)))
 
-    def experience_effect(self, novice_gap: float, timescale: float) -> np.ndarray:
-        """Returns to experience: a novice starts ``novice_gap`` below, most gained by year 3-5."""
-        return -novice_gap * np.exp(-self.experience / timescale)
+    def experience_effect(self, novice_gap: float) -> np.ndarray:
+        """Returns to experience: a novice starts ``novice_gap`` below and gains it back with
+        experience, at a rate the professional environment sets (``age_teachers``)."""
+        return self.experience_gain - novice_gap
 
     def view(self, i: int) -> TeacherView:
         return TeacherView(self, int(i))

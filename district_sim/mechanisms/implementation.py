@@ -137,11 +137,40 @@ def _school_core(schools, teachers, effect, portfolio, settings, lead) -> None:
         level += ini.practice_gain / per_unit * mean * lead * (1.0 - level)
 
 
+def professional_environment(schools: Schools, culture: float) -> np.ndarray:
+    """Each school's professional environment (0-1): half its principal's instructional
+    leadership (as stretched by the initiative load), half the district's culture."""
+    return 0.5 * np.clip(leadership_multiplier(schools) / 1.5, 0, 1) + 0.5 * culture
+
+
+def typical_environment(settings: Settings) -> float:
+    """The environment of a typical school: average leadership, an unstretched principal,
+    a culture without cynicism (what ``status_quo`` has)."""
+    lead = settings.leadership.principal_leadership_mean
+    return 0.5 * min((0.5 + lead) / 1.5, 1.0) + 0.5
+
+
+def experience_multiplier(environment: np.ndarray, settings: Settings) -> np.ndarray:
+    """How much a year of experience teaches, relative to a typical school (Kraft and Papay
+    2014: teachers in strong professional environments improve more, not just sooner)."""
+    tch = settings.teachers
+    # Kraft and Papay compare quarters of real schools; beyond the cap the figure would be
+    # extrapolated to environments (e.g. a district soured by cynicism) it never measured.
+    limit = np.log(tch.environment_cap)
+    log_scale = tch.environment_boost * (environment - typical_environment(settings))
+    return np.exp(np.clip(log_scale, -limit, limit))
+
+
 def age_teachers(teachers: Teachers, schools: Schools, culture: float, settings: Settings) -> None:
-    """A month of experience, faster in a strong professional environment (Kraft and Papay)."""
-    environment = 0.5 * np.clip(leadership_multiplier(schools) / 1.5, 0, 1) + 0.5 * culture
-    speed = 1.0 + settings.teachers.environment_boost * (environment - 0.5) * 2.0
-    teachers.experience += MONTH * np.maximum(speed[teachers.school], 0.0)
+    """A month of experience. The returns it brings follow the experience curve (most by
+    years 3-5), scaled by the school's professional environment, and are kept when the
+    environment changes: what a teacher learned stays learned."""
+    tch = settings.teachers
+    scale = experience_multiplier(professional_environment(schools, culture), settings)
+    before = np.exp(-teachers.experience / tch.experience_years)
+    teachers.experience += MONTH
+    after = np.exp(-teachers.experience / tch.experience_years)
+    teachers.experience_gain += tch.novice_gap * scale[teachers.school] * (before - after)
 
 
 #: National yearly teacher turnover (NCES TFS 2012-13): sets the experience mix of the
@@ -150,7 +179,8 @@ NATIONAL_TURNOVER = 0.16
 
 
 def national_experience_effect(settings: Settings) -> float:
-    """Mean experience effect of a workforce with national turnover (exponential tenure)."""
+    """Mean experience effect of a workforce with national turnover (exponential tenure),
+    in typical professional environments."""
     tch = settings.teachers
     mean_years = 1.0 / NATIONAL_TURNOVER
     return -tch.novice_gap / (1.0 + mean_years / tch.experience_years)
@@ -160,5 +190,5 @@ def classroom_effect(teachers: Teachers, settings: Settings) -> np.ndarray:
     """Each teacher's value-added this month against the national average teacher:
     practice, experience (relative to the nation's experience mix), and any dip."""
     tch = settings.teachers
-    experience = teachers.experience_effect(tch.novice_gap, tch.experience_years)
+    experience = teachers.experience_effect(tch.novice_gap)
     return teachers.practice + experience - national_experience_effect(settings) + teachers.dip

@@ -50,6 +50,7 @@ def replace_teachers(
     under = u[idx] < shortage
     teachers.practice[idx] = tch.practice_mean + tch.practice_sd * z[idx] - 0.1 * under
     teachers.experience[idx] = 0.0
+    teachers.experience_gain[idx] = 0.0
     teachers.fatigue[idx] = 0.0
     teachers.cynicism[idx] = 0.0
     teachers.underprepared[idx] = under

@@ -44,7 +44,7 @@ class _Observed(DistrictModel):
         practice held fixed, as teacher fixed effects do), at mid-year, so that first-year
         teachers are about half a year in."""
         t, tch = self.teachers, self.settings.teachers
-        returns = t.experience_effect(tch.novice_gap, tch.experience_years)
+        returns = t.experience_effect(tch.novice_gap)
         exp = t.experience
         first, mid, late = exp < 1.0, (exp >= 3.0) & (exp < 5.0), exp >= 10.0
         if first.any() and mid.any() and late.any():
@@ -83,22 +83,17 @@ class _Observed(DistrictModel):
 
 
 def _environment_ratio(model: DistrictModel) -> float:
-    """Ten-year improvement with experience, strongest against weakest quarter of schools.
+    """Ten-year improvement with experience at the 75th against the 25th percentile of schools'
+    professional environment, as Kraft and Papay (2014) contrast them.
 
-    Teachers in the model improve with experience at a speed set by their school's
-    professional environment (``age_teachers``); this follows a novice for ten years at
-    the speed of each quarter's schools and compares the gains in classroom effect.
+    A novice gains ``novice_gap * (1 - exp(-10 / experience_years))`` over ten years, scaled
+    by the school's experience multiplier (``age_teachers``); the ratio of two schools' ten-year
+    gains is the ratio of their multipliers.
     """
-    s, tch = model.schools, model.settings.teachers
-    env = 0.5 * np.clip(implementation.leadership_multiplier(s) / 1.5, 0, 1) + 0.5 * model.elements.culture
-    speed = np.maximum(1.0 + tch.environment_boost * (env - 0.5) * 2.0, 0.0)
-    low, high = np.quantile(speed, [0.25, 0.75])
-    weak, strong = speed[speed <= low].mean(), speed[speed >= high].mean()
-
-    def gain(v: float) -> float:
-        return 1.0 - np.exp(-10.0 * v / tch.experience_years)
-
-    return float(gain(strong) / gain(weak)) if gain(weak) > 0 else np.nan
+    env = implementation.professional_environment(model.schools, model.elements.culture)
+    low, high = np.quantile(env, [0.25, 0.75])
+    scale = implementation.experience_multiplier(np.array([low, high]), model.settings)
+    return float(scale[1] / scale[0])
 
 
 def _mean(values: list[float], skip_first: bool = True) -> float:

@@ -87,11 +87,13 @@ TARGETS: tuple[Target, ...] = (
            "Within teacher, at mid-year as above: (effect at 3-5 years - first year) / "
            "(10+ years - first year). " + _TYPICAL_RUN + "."),
     Target("environment_ratio", "10-year improvement, strong / weak environment", 1.25, 1.55,
-           "teachers in strong environments improve 38% more over 10 years", "Kraft and Papay 2014",
+           "teachers in schools at the 75th percentile of environment improve 38% more over 10 "
+           "years than at the 25th", "Kraft and Papay 2014",
            "workforce", "environment_ratio",
-           "Gain in classroom effect over a novice's first ten years at the experience speed of "
-           "the top quarter of schools by professional environment (leadership and culture) over "
-           f"that of the bottom quarter. {_TYPICAL}."),
+           "Gain in classroom effect over a novice's first ten years in the school at the 75th "
+           "percentile of professional environment (half principal leadership, half culture) over "
+           "that in the school at the 25th, at those schools' experience multipliers "
+           f"(`age_teachers`). {_TYPICAL}."),
     Target("coaching_practice_small", "Coaching effect on practice, small scale (teacher SD)", 0.3, 0.7,
            "+0.49", "Kraft, Blazar and Hogan 2018", "coaching_small", "practice",
            "One school year of coaching (an aligned initiative on practice taken up by every "
