@@ -44,17 +44,21 @@ def list_scenarios() -> dict[str, str]:
     return {name: str(read_toml(path).get("description", "")) for name, path in scenario_files().items()}
 
 
-def _resolve(name_or_path: str | os.PathLike) -> Path:
+def resolve_named(name_or_path: str | os.PathLike, files: dict[str, Path], kind: str) -> Path:
+    """A TOML path as given, or the file of a known name; a clear error otherwise."""
     text = str(name_or_path)
     path = Path(text)
     if path.suffix == ".toml" or os.sep in text or "/" in text:
         if not path.is_file():
-            raise SettingsError(f"scenario file {text}: no such file")
+            raise SettingsError(f"{kind} file {text}: no such file")
         return path
-    files = scenario_files()
     if text not in files:
-        raise SettingsError(f"unknown scenario {text!r} (known: {', '.join(files) or 'none'})")
+        raise SettingsError(f"unknown {kind} {text!r} (known: {', '.join(files) or 'none'})")
     return files[text]
+
+
+def _resolve(name_or_path: str | os.PathLike) -> Path:
+    return resolve_named(name_or_path, scenario_files(), "scenario")
 
 
 def scenario_data(name_or_path: str | os.PathLike, _seen: tuple = ()) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..report import HEADLINE
-from ..scenarios import named_files, scenario_data, search_dirs
+from ..scenarios import named_files, resolve_named, scenario_data, search_dirs
 from ..settings import (
     SHOCK_KINDS,
     SHOCK_MAGNITUDES,
@@ -316,16 +316,7 @@ def experiment_files() -> dict[str, Path]:
 
 
 def resolve_experiment(name_or_path: str | os.PathLike) -> Path:
-    text = str(name_or_path)
-    path = Path(text)
-    if path.suffix == ".toml" or os.sep in text or "/" in text:
-        if not path.is_file():
-            raise SettingsError(f"experiment file {text}: no such file")
-        return path
-    files = experiment_files()
-    if text not in files:
-        raise SettingsError(f"unknown experiment {text!r} (known: {', '.join(files) or 'none'})")
-    return files[text]
+    return resolve_named(name_or_path, experiment_files(), "experiment")
 
 
 def load_experiment(name_or_path: str | os.PathLike) -> Experiment:
