@@ -16,7 +16,7 @@ import numpy as np
 from mesa.time import Priority, Schedule
 
 from .agents.central_office import CentralOffice
-from .agents.schools import Principal, Schools
+from .agents.schools import Principal, Schools, advocacy
 from .agents.students import Students
 from .agents.teachers import Teachers
 from .mechanisms import implementation, learning, turnover
@@ -188,14 +188,14 @@ class DistrictModel(mesa.Model):
         learning.assign_teachers(self.students, t.school, self.streams["students"])
         leave, replace = self.streams["leadership"].random(2)
         self.central_office.superintendent_year(leave, replace)
-        advocacy = float(np.mean([p.advocate() for p in self.principals]))
-        self.central_office.listen(advocacy)
+        self.central_office.listen(float(np.mean(advocacy(self.schools, self.portfolio))))
         self._start_year()
 
     def _lose_enrolment(self) -> None:
         loss = self.shock_state.enrollment_loss
         if loss > 0:
             self.students.enrolled &= self.streams["students"].random(self.students.n) >= loss
+            self.students.roster_changed()
 
     # --- levers -------------------------------------------------------------------------------
 

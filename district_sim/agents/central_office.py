@@ -11,6 +11,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from ..mechanisms.coaching import appoint_coaches
 from ..mechanisms.initiatives import Initiative, design_initiative
 
 
@@ -48,8 +49,12 @@ class CentralOffice(mesa.Agent):
             aligned = bool(rng.random() < strategy.alignment)
             self.launch(design_initiative(rng, self.model.settings, aligned))
 
-    def launch(self, initiative: Initiative) -> int:
-        """Put an initiative in the portfolio and let each principal decide on it."""
+    def launch(self, initiative: Initiative, schools: np.ndarray | None = None) -> int:
+        """Put an initiative in the portfolio and let each principal decide on it.
+
+        ``schools`` (a mask) offers it to some schools only, as a pilot does; the others
+        never see it. A coached initiative gets its coaches once uptake is known.
+        """
         model = self.model
         slot, grew = model.portfolio.add(initiative, model.time)
         if grew:
@@ -58,6 +63,10 @@ class CentralOffice(mesa.Agent):
         draws = model.streams["initiatives"].random(model.schools.n)
         for principal, draw in zip(model.principals, draws, strict=True):
             model.portfolio.adoption[principal.school, slot] = principal.gatekeep(initiative, draw)
+        if schools is not None:
+            model.portfolio.adoption[~np.asarray(schools, dtype=bool), slot] = 0.0
+        if initiative.coached:
+            appoint_coaches(model.teachers, model.portfolio, slot, model.settings)
         return slot
 
     def retire(self, slot: int) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from ..mechanisms.initiatives import Initiative
+from ..mechanisms.initiatives import Initiative, Portfolio
 
 
 class Schools:
@@ -36,6 +36,24 @@ class Schools:
     @property
     def n(self) -> int:
         return self.poverty.size
+
+
+def advocacy(schools: Schools, portfolio: Portfolio) -> np.ndarray:
+    """How strongly each principal presses the central office for the strategy's needs.
+
+    The need is the underfunding of the aligned work the school has taken on (0 if it
+    took none on); a stronger instructional leader presses harder. Schools that took on
+    the same aligned work share one need, worked out once for them: the summer asks all
+    principals, and one call each would cost more than the rest of the summer.
+    """
+    mine = (portfolio.adoption > 0) & (portfolio.active & portfolio.aligned)
+    unmet = 1.0 - portfolio.funding
+    need = np.zeros(schools.n)
+    patterns, school_pattern = np.unique(mine, axis=0, return_inverse=True)
+    for k, pattern in enumerate(patterns):
+        if pattern.any():
+            need[school_pattern.ravel() == k] = np.mean(unmet[pattern])
+    return schools.leadership * need
 
 
 class Principal(mesa.Agent):
@@ -69,17 +87,9 @@ class Principal(mesa.Agent):
         return 0.5 if initiative.compliance else 0.0
 
     def advocate(self) -> float:
-        """How strongly the principal presses the central office for the strategy's needs.
-
-        The need is the underfunding of the aligned work the school has taken on;
-        a stronger instructional leader presses harder.
-        """
-        portfolio = self.model.portfolio
-        mine = portfolio.active & portfolio.aligned & (portfolio.adoption[self.school] > 0)
-        if not mine.any():
-            return 0.0
-        need = float(np.mean(1.0 - portfolio.funding[mine]))
-        return self.leadership * need
+        """How strongly the principal presses the central office for the strategy's needs
+        (see :func:`advocacy`, which asks every principal at once)."""
+        return float(advocacy(self.model.schools, self.model.portfolio)[self.school])
 
     def as_dict(self) -> dict:
         s = self.model.schools

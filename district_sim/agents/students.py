@@ -24,22 +24,65 @@ class Students:
     """All enrolled seats. ``enrolled`` is False for seats emptied by enrolment decline."""
 
     def __init__(self, school: np.ndarray, high_need: np.ndarray, grade: np.ndarray) -> None:
-        self.school = school.astype(np.int32)
+        self.school = school.astype(np.intp)
         self.high_need = high_need.astype(bool)
         self.grade = grade.astype(np.int8)
         self.achievement = np.zeros(school.size)
         self.engagement = np.zeros(school.size)
-        self.teacher = np.zeros(school.size, dtype=np.int32)
+        #: Indices have the native width: gathering per-teacher or per-school values for
+        #: 100,000 seats with int32 indices would first convert them, every month.
+        self.teacher = np.zeros(school.size, dtype=np.intp)
         self.enrolled = np.ones(school.size, dtype=bool)
         #: Last month's change in z, annualised (for the learning-gain statistic).
         self.growth = np.zeros(school.size)
+        self._roster: Roster | None = None
 
     @property
     def n(self) -> int:
         return self.school.size
 
+    def roster_changed(self) -> None:
+        """Say that enrolment, need, grades or teachers changed (summer cohorts, enrolment
+        loss, the yearly assignment), so the roster the monthly step reuses is rebuilt.
+        Every write to ``enrolled``, ``high_need``, ``grade`` or ``teacher`` must be followed
+        by it."""
+        self._roster = None
+
+    @property
+    def roster(self) -> Roster:
+        """Who counts in which group this month; it changes at most once a month, mostly once
+        a year, so it is derived once rather than on every statistic."""
+        if self._roster is None:
+            self._roster = Roster(self)
+        return self._roster
+
     def view(self, i: int) -> StudentView:
         return StudentView(self, int(i))
+
+
+class Roster:
+    """Group weights of the enrolled seats, each seat's national norm gain, and each seat's
+    (teacher, need) pair.
+
+    The weights are 0/1 floats, so a group mean is a dot product: a boolean mask per
+    statistic would copy 100,000 values each time. If no seat is enrolled every seat
+    counts, so that statistics stay defined.
+    """
+
+    def __init__(self, students: Students) -> None:
+        counted = students.enrolled if students.enrolled.any() else np.ones(students.n, dtype=bool)
+        high_need = counted & students.high_need
+        other = counted & ~students.high_need
+        self.high_need = high_need.astype(float)
+        self.other = other.astype(float)
+        self.n_high_need = float(np.count_nonzero(high_need))
+        self.n_other = float(np.count_nonzero(other))
+        self.enrolled = int(np.count_nonzero(students.enrolled))
+        self.all_enrolled = self.enrolled == students.n
+        self.norm_gain = NORM_GAIN[np.minimum(students.grade, GRADES - 1)]
+        #: Row of a (teacher, high-need) table: 2 * teacher + need. A per-teacher term that
+        #: differs by need is then one gather, not a gather plus a term per seat.
+        self.teacher_need = 2 * students.teacher + students.high_need
 
 
 @dataclass(frozen=True)

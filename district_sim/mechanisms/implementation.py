@@ -14,6 +14,7 @@ import numpy as np
 from ..agents.schools import Schools
 from ..agents.teachers import Teachers
 from ..settings import Settings
+from .coaching import coaching_gain, implementation_pace
 from .initiatives import CONTENT, ENGAGEMENT, PRACTICE, Portfolio
 
 #: A month is a tenth of a school year.
@@ -54,8 +55,11 @@ def implementation_dip(
     if not settings.mechanisms.implementation_threshold or theta <= 0:
         return np.zeros(depth.shape[0])
     x = depth / theta
-    hump = np.where(x < 1.0, 4.0 * x * (1.0 - x), 0.0)
-    diverted = (hump * effort).sum(axis=1) / capacity
+    hump = 4.0 * x  # built in place: these are teachers x initiatives matrices
+    hump *= 1.0 - x
+    np.copyto(hump, 0.0, where=x >= 1.0)
+    hump *= effort
+    diverted = hump.sum(axis=1) / capacity
     return -ini.implementation_dip * diverted / ini.teacher_demand
 
 
@@ -80,9 +84,11 @@ def step_teachers(
     mech = settings.mechanisms
     principal_focus(schools, portfolio, settings)
 
-    adopt = portfolio.adoption[teachers.school] * portfolio.active
-    demand = adopt * portfolio.teacher_demand
-    total = demand.sum(axis=1)
+    # Taking work on is the school's decision: reckon it per school, then give each teacher
+    # their school's row (``take`` copies rows several times faster than fancy indexing).
+    school_adopt = portfolio.adoption * portfolio.active
+    adopt = school_adopt.take(teachers.school, axis=0)
+    total = (school_adopt * portfolio.teacher_demand).sum(axis=1).take(teachers.school)
     capacity = settings.capacity.teacher_attention * (1.0 - tch.fatigue_capacity_loss * teachers.fatigue)
     if not mech.attention_limit:
         # Ablation: attention constrains nothing; every initiative gets what it asks for,
@@ -96,6 +102,7 @@ def step_teachers(
     # Implementation deepens with the attention and money given, fades where neglected.
     depth = teachers.depth
     drive = ini.learning_rate * engaged * portfolio.funding * (1.0 - 0.5 * teachers.cynicism)[:, None]
+    drive *= implementation_pace(portfolio, settings)  # coaching deepens implementation faster
     depth += drive * (1.0 - depth) - ini.depth_decay * (portfolio.active - engaged) * depth
     np.clip(depth, 0.0, 1.0, out=depth)
     teachers.dip = implementation_dip(depth, engaged * portfolio.teacher_demand,
@@ -104,10 +111,12 @@ def step_teachers(
     # Only implementation past the threshold changes the core.
     effect = above_threshold(depth, settings) * potency(portfolio, settings, systems)
     lead = leadership_multiplier(schools)
-    on_practice = effect[:, portfolio.serves == PRACTICE].sum(axis=1)
+    on_practice = effect[:, (portfolio.serves == PRACTICE) & ~portfolio.coached].sum(axis=1)
     headroom = np.clip((tch.practice_mean + 3 * tch.practice_sd - teachers.practice)
                        / (3 * tch.practice_sd + 1e-12), 0.0, 2.0)
-    teachers.practice += ini.practice_gain * on_practice * lead[teachers.school] * headroom
+    lead_t = lead[teachers.school]
+    coached = coaching_gain(teachers.practice, effect, portfolio, settings, lead_t)
+    teachers.practice += ini.practice_gain * on_practice * lead_t * headroom + coached
     _school_core(schools, teachers, effect, portfolio, settings, lead)
 
     if mech.fatigue:

@@ -30,6 +30,8 @@ class Initiative:
     compliance: bool
     months: int
     origin: str = "strategy"
+    #: Delivered by instructional coaches in classrooms (see ``mechanisms.coaching``).
+    coached: bool = False
 
 
 class Portfolio:
@@ -46,6 +48,9 @@ class Portfolio:
         self.active = np.zeros(slots, dtype=bool)
         self.aligned = np.zeros(slots, dtype=bool)
         self.compliance = np.zeros(slots, dtype=bool)
+        self.coached = np.zeros(slots, dtype=bool)
+        #: Mean practice of the coaches a coached initiative's teachers work with.
+        self.coach_level = np.zeros(slots)
         self.grant_funded = np.zeros(slots, dtype=bool)
         self.serves = np.zeros(slots, dtype=np.int8)
         self.teacher_demand = np.zeros(slots)
@@ -85,6 +90,8 @@ class Portfolio:
         self.active[k] = True
         self.aligned[k] = init.aligned
         self.compliance[k] = init.compliance
+        self.coached[k] = init.coached
+        self.coach_level[k] = 0.0
         self.grant_funded[k] = init.grant_funded
         self.serves[k] = init.serves
         self.teacher_demand[k] = init.teacher_demand
@@ -131,6 +138,7 @@ class Portfolio:
                 "aligned": bool(self.aligned[k]),
                 "serves": SERVES[self.serves[k]],
                 "compliance": bool(self.compliance[k]),
+                "coached": bool(self.coached[k]),
                 "grant_funded": bool(self.grant_funded[k]),
                 "teacher_demand": float(self.teacher_demand[k]),
                 "funding": float(self.funding[k]),
@@ -148,13 +156,15 @@ def design_initiative(
     compliance: bool = False,
     months: int | None = None,
     origin: str = "strategy",
+    coached: bool | None = None,
 ) -> Initiative:
     """Draw one initiative's features the way the district's strategy shapes them.
 
     Aligned initiatives serve the instructional core by construction (the theory of
     action is about the core); unaligned ones touch it only sometimes.
     Draws a fixed number of random numbers whatever the branch, so that two scenarios
-    sharing a seed stay in step.
+    sharing a seed stay in step. ``coached`` forces coaching on or off; by default an
+    aligned practice initiative is coached with the strategy's ``coaching_share``.
     """
     ini = settings.initiatives
     strat = settings.strategy
@@ -172,15 +182,23 @@ def design_initiative(
         months = max(1, int(round(years * 10)))
     else:
         rng.gamma(4.0, 1.0)
+    if coached is None:
+        coached = aligned and serves == PRACTICE and bool(u[3] < strat.coaching_share)
+    elif coached:
+        serves = PRACTICE
+    cost = 0.0 if compliance else ini.cost_per_teacher
+    if coached:
+        cost = settings.coaching.cost_per_coach / settings.coaching.caseload
     spread = np.exp(ini.demand_spread * z - 0.5 * ini.demand_spread**2)
     return Initiative(
         aligned=aligned,
         serves=serves,
         teacher_demand=float(ini.teacher_demand * spread[0]),
         principal_demand=float(ini.principal_demand * spread[1]),
-        cost_per_teacher=0.0 if compliance else ini.cost_per_teacher,
+        cost_per_teacher=cost,
         grant_funded=(not aligned) and (not compliance) and bool(u[2] < strat.grant_funded_share),
         compliance=compliance,
         months=months,
         origin=origin,
+        coached=coached,
     )

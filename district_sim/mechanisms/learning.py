@@ -31,7 +31,7 @@ def yearly_growth(
     one gather (a student's school is their teacher's school)."""
     stu = settings.students
     per_teacher = effect + stu.rigor_effect * (schools.rigor[teacher_school] - 0.5)
-    growth = per_teacher[students.teacher]
+    growth = per_teacher.take(students.teacher)
     growth += stu.engagement_effect * (students.engagement - stu.engagement_mean)
     if pandemic > 0:
         growth -= pandemic_loss(students, schools, pandemic)
@@ -54,8 +54,8 @@ def engagement_target(
     stu = settings.students
     school_term = 0.3 * (schools.climate - 0.5) - 0.5 * pandemic * np.where(schools.high_poverty, 2.0, 1.0)
     per_teacher = effect + school_term[teacher_school]
-    target = per_teacher[students.teacher]
-    target += stu.engagement_mean - stu.high_need_engagement_gap * students.high_need
+    by_need = stu.engagement_mean - stu.high_need_engagement_gap * np.array([False, True])
+    target = (per_teacher[:, None] + by_need).take(students.roster.teacher_need)
     return np.clip(target, 0.0, 1.0, out=target)
 
 
@@ -66,9 +66,17 @@ def step_students(
     """One school month of learning for every enrolled student."""
     growth = yearly_growth(students, schools, effect, settings, pandemic, teacher_school)
     students.growth = growth
-    students.achievement += MONTH * growth * students.enrolled
-    target = engagement_target(students, schools, effect, settings, pandemic, teacher_school)
-    students.engagement += settings.students.engagement_adjust * (target - students.engagement)
+    gain = MONTH * growth
+    if students.roster.all_enrolled:
+        students.achievement += gain
+    else:  # empty seats do not learn
+        np.add(students.achievement, gain, out=students.achievement, where=students.enrolled)
+    # Engagement moves part of the way to its target; the step is built in the target's
+    # array, since each temporary is another 100,000 values.
+    step = engagement_target(students, schools, effect, settings, pandemic, teacher_school)
+    step -= students.engagement
+    step *= settings.students.engagement_adjust
+    students.engagement += step
 
 
 def assign_teachers(students: Students, teacher_school: np.ndarray, rng: np.random.Generator) -> None:
@@ -76,7 +84,8 @@ def assign_teachers(students: Students, teacher_school: np.ndarray, rng: np.rand
     first = np.searchsorted(teacher_school, np.arange(teacher_school.max() + 1))
     count = np.bincount(teacher_school)
     s = students.school
-    students.teacher = (first[s] + (rng.random(s.size) * count[s]).astype(np.int32)).astype(np.int32)
+    students.teacher = first[s] + (rng.random(s.size) * count[s]).astype(np.intp)
+    students.roster_changed()
 
 
 def intake(
@@ -105,6 +114,7 @@ def summer_cohorts(
     seats are filled now, so the district stays smaller.
     """
     students.grade += 1
+    students.roster_changed()
     leaving = students.grade >= NORM_GAIN.size
     n = int(leaving.sum())
     u = rng.random((3, students.n))  # fixed consumption: one draw of each kind a seat

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -16,7 +17,7 @@ def register(sub) -> None:
     v.add_argument("--seed", type=int, default=0, help="seed the replicates are spawned from")
     v.add_argument("--out", default="docs/validation.md",
                    help="the generated document (default docs/validation.md); figures go beside it")
-    v.add_argument("--fast", action="store_true", help="the targets only, no ablation")
+    v.add_argument("--fast", action="store_true", help="the targets only, no ablation or decomposition")
     v.set_defaults(func=cmd_validate)
 
 
@@ -43,18 +44,27 @@ def cmd_validate(args) -> int:
     values = target_values(args.replicates, args.seed, progress=progress)
     bar.close()
     table = target_table(values)
-    abl = None
+    abl = levers = None
     if not args.fast:
+        from .decompose import lever_decomposition
+
         bar = tqdm(desc="ablation", unit="variant", disable=None, file=sys.stderr)
         abl = ablation(args.replicates, args.seed, progress=progress)
         bar.close()
+        bar = tqdm(desc="lever decomposition", unit="seed", disable=None, file=sys.stderr)
+        levers = lever_decomposition(args.replicates, args.seed, workers=os.cpu_count() or 1,
+                                     progress=progress)
+        bar.close()
     seconds = time.perf_counter() - start
-    document.write(out, values, table, abl, args.replicates, args.seed, seconds)
+    document.write(out, values, table, abl, args.replicates, args.seed, seconds, levers=levers)
     print(f"{int(table['hit'].sum())} of {len(table)} targets pass ({args.replicates} replicates, "
           f"{seconds:.0f} s)")
     print(document.target_markdown(table))
     if abl is not None:
         print()
         print(document.ablation_markdown(abl))
+    if levers is not None:
+        print()
+        print(document.decomposition_markdown(levers))
     print(f"wrote {out}")
     return 0

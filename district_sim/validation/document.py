@@ -12,6 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import __version__
+from .decompose import decomposition_markdown
+from .evaluate import ALL_OFF
 from .targets import TARGETS
 
 
@@ -51,30 +53,33 @@ WHY_NOT_DETECTABLE = {
 
 
 #: Why a target the defaults miss is missed: what the model would need, and why it does not have it.
-WHY_MISS = {
-    "coaching_practice_small": (
-        "one year of any initiative in this model, coaching included, barely passes the "
-        "implementation threshold: depth grows at `initiatives.learning_rate` so that full "
-        "implementation takes about three years (Fixsen et al. 2005: 2-4), and practice then grows "
-        "at `initiatives.practice_gain`, set so that a sustained strategy moves achievement by "
-        "about 1/8 SD in five years (Borman et al. 2003). Intensive coaching trials (weekly "
-        "one-to-one feedback on the teacher's own lessons) are far stronger than the typical "
-        "district initiative these figures describe; giving coaching its own learning rate and "
-        "effect would add parameters pinned only by the coaching figures themselves (fitting, "
-        "not validation). The model's practice is value-added; the studies' instruction measures "
-        "are observation rubrics, a different scale."),
-    "coaching_achievement_small": (
-        "+0.18 SD of achievement in one year means the coached teachers' value-added rose by "
-        "about 0.18-0.36 SD, 1.5-3 teacher SDs of value-added (0.12, Rockoff 2004), while the same "
-        "studies report +0.49 teacher SD on instruction: in a model where achievement grows by "
-        "teachers' value-added, the two figures cannot both hold. They hold in the studies "
-        "because instruction is scored by observation rubrics and achievement often by "
-        "researcher-designed tests (Kraft, Blazar and Hogan 2018 report smaller effects on "
-        "standardized tests). See also the practice row."),
-    "coaching_practice_scale": "as at small scale; the model also has no mechanism that dilutes "
-                               "coaching at scale (coach quality, selection of volunteers).",
-    "coaching_achievement_scale": "as at small scale.",
-}
+WHY_MISS: dict[str, str] = {}
+
+#: What a reader must know to weigh a group of targets: which are fitted and which are checks.
+READING_NOTES = (
+    "**Coaching: fitted at small scale, a check at scale.** The model's ordinary initiatives "
+    "cannot reproduce coaching trials: one year of one barely passes the implementation "
+    "threshold (full implementation takes 2-4 years, Fixsen et al. 2005). Coaching therefore is "
+    "its own kind of initiative (`mechanisms/coaching.py`): it deepens `coaching.pace` times as "
+    "fast (Joyce and Showers 2002) and moves a coached teacher's practice toward their coach's "
+    "by `coaching.transfer` of the gap a month. Those two parameters are pinned by the "
+    "small-scale rows and nothing else, so those two rows are a calibration, not an independent "
+    "check. The at-scale rows are not fitted: coaches are the district's strongest teachers, one "
+    "per `coaching.caseload` teachers, so coaching all twenty schools reaches deeper into the "
+    "workforce for coaches, and its cost ($10,000 a coached teacher) outruns the strategy's "
+    "budget; together these give about 0.6 of the small-scale effect on instruction and 0.5 on "
+    "achievement. Caseload is taken at the low end of the 10-20 range (intensive trials); with "
+    "pace and transfer held, at 15 the at-scale instruction effect is 0.35, at the edge of its "
+    "range, and at 20 0.38 (a miss), though slower pace-transfer pairs fit there too "
+    "([calibration.md, stage 3](calibration.md#stage-3-coaching)). Instruction is scored on "
+    "observation rubrics, achievement on tests: the model "
+    "converts its value-added practice to rubric SD with `coaching.observation_validity` "
+    "(0.25, MET project). Read at face value, the trials' +0.18 SD in one year means the coached "
+    "teachers' value-added rose by about 1.9 teacher SDs, most of the way to their coaches'; "
+    "trials are mostly early-grade literacy, often on researcher-designed tests, which show "
+    "larger effects than broad standardized tests (Kraft 2020). That is one reason the shipped "
+    "scenarios do not coach (`strategy.coaching_share` = 0): their headline does not rest on it.",
+)
 
 
 def miss_notes(table: pd.DataFrame) -> list[str]:
@@ -85,10 +90,38 @@ def miss_notes(table: pd.DataFrame) -> list[str]:
 
 def ablation_notes(table: pd.DataFrame) -> list[str]:
     """One line for each switch whose change to the gap is not detectable."""
-    rows = table[(table["switched_off"] != "full model") & ~table["matters"]]
+    rows = table[~table["switched_off"].isin(["full model", ALL_OFF]) & ~table["matters"]]
     return [f"- `{r.switched_off}` changes each district but not detectably the gap: "
             f"{WHY_NOT_DETECTABLE.get(r.switched_off, 'no explanation recorded yet.')}"
             for r in rows.itertuples()]
+
+
+def _share_left(gap: float, full: float) -> str:
+    share = gap / full if full else float("nan")
+    return "most" if share > 0.5 else ("a part" if share > 0.1 else "little")
+
+
+def all_off_note(table: pd.DataFrame) -> list[str]:
+    """What the switches carry together, and what carries the rest."""
+    rows = table[table["switched_off"] == ALL_OFF]
+    if rows.empty:
+        return []
+    r, full = rows.iloc[0], table[table["switched_off"] == "full model"].iloc[0]
+    return [
+        f"With every switch off at once the gap is {r.gap:+.3f} [{r.gap_low:+.3f}, {r.gap_high:+.3f}] "
+        f"against {full.gap:+.3f} in the full model: the switches together change it by "
+        f"{r.change:+.3f} [{r.change_low:+.3f}, {r.change_high:+.3f}]. They decide how far each "
+        f"district falls or rises (without them focused ends at {r.focused:+.3f} instead of "
+        f"{full.focused:+.3f}, fragmented at {r.fragmented:+.3f} instead of {full.fragmented:+.3f}), "
+        f"but {_share_left(r.gap, full.gap)} of the gap is carried by what no switch turns off, the "
+        "strategy's content: implementation takes "
+        "years to deepen (`initiatives.learning_rate`, Fixsen et al. 2005), so 1.4-year "
+        "initiatives end shallow where 4-year ones go deep, and only aligned work serves the "
+        "core in full, reinforced by the district's systems (unaligned work touches the core "
+        "`initiatives.unaligned_core_share` of the time, at `initiatives.unaligned_potency`). The "
+        "advantage of focus vanishes when every initiative is aligned and attention and money "
+        "are unlimited (`unlimited_capacity`; docs/teaching.md).",
+    ]
 
 
 def ablation_markdown(table: pd.DataFrame) -> str:
@@ -129,7 +162,7 @@ def target_figure(values: pd.DataFrame, table: pd.DataFrame, key: str, path: Pat
 
 
 def write(path: Path, values: pd.DataFrame, table: pd.DataFrame, ablation: pd.DataFrame | None,
-          replicates: int, seed: int, seconds: float) -> Path:
+          replicates: int, seed: int, seconds: float, levers: pd.DataFrame | None = None) -> Path:
     """Write the document and its figures (in ``<stem>/`` next to it)."""
     figdir = path.parent / path.stem
     figdir.mkdir(parents=True, exist_ok=True)
@@ -144,8 +177,9 @@ def write(path: Path, values: pd.DataFrame, table: pd.DataFrame, ablation: pd.Da
         "every figure of the field's calibration table (the domain brief, with sources) at once. "
         f"Each statistic is measured over {replicates} replicates with independent seeds; a target "
         "passes when the simulated mean lies in the accepted range. How the defaults were "
-        "calibrated, their accepted region and the parameters the figures leave free: "
-        "[calibration.md](calibration.md).",
+        "calibrated and their accepted region: [calibration.md](calibration.md); the parameters "
+        "the figures leave free, each with the range over which focused still beats fragmented: "
+        "[calibration.md, stage 2](calibration.md#stage-2-where-the-headline-holds).",
         "",
         f"**{hits} of {len(table)} targets pass.**",
         "",
@@ -155,6 +189,7 @@ def write(path: Path, values: pd.DataFrame, table: pd.DataFrame, ablation: pd.Da
     misses = miss_notes(table)
     if misses:
         out += ["### Why the misses are missed", "", *misses, ""]
+    out += ["### Reading the table", "", *[f"{note}\n" for note in READING_NOTES]]
     out += [
         "## How each statistic is measured",
         "",
@@ -176,11 +211,26 @@ def write(path: Path, values: pd.DataFrame, table: pd.DataFrame, ablation: pd.Da
             "",
             *ablation_notes(ablation),
             "",
+            *all_off_note(ablation),
+            "",
             "Every switch changes what happens in each district (tests/test_validation.py checks "
-            "that none is a no-op). No single switch removes most of the gap: the scenarios differ "
-            "in six levers at once, and much of the gap is carried by what the strategy launches "
-            "(aligned work serves the core and is reinforced by the district's systems) and how "
-            "long it lasts (1.4-year initiatives often end before teachers pass the threshold).",
+            "that none is a no-op). No single switch removes most of the gap: the mechanisms act "
+            "together, and the scenarios differ in six strategy levers at once; the next section "
+            "splits the gap between those levers.",
+            "",
+        ]
+    if levers is not None:
+        out += [
+            "## Which strategy levers carry the gap (Shapley decomposition)",
+            "",
+            "`focused` and `fragmented` differ in the strategy settings listed below. Every "
+            "combination of them (fragmented with any subset set to focused's values) is run on "
+            f"the same {replicates} paired seeds at the ablation's size; each lever's Shapley share "
+            "is its mean contribution over all orders of switching, so the shares add up to the "
+            "gap in every replicate. 'Alone' adds the lever to fragmented; 'last' removes it from "
+            "focused: the two differ where levers interact.",
+            "",
+            decomposition_markdown(levers),
             "",
         ]
     out += ["## Figures", ""]

@@ -58,6 +58,10 @@ def target_table(values: pd.DataFrame, targets: Sequence[Target] = TARGETS) -> p
     return pd.DataFrame(rows)
 
 
+#: The ablation's last row: every switch off at once, what the switches carry together.
+ALL_OFF = "all of them"
+
+
 def ablation(
     replicates: int = 20, seed: int = 0, years: int = 10, size: dict | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -68,7 +72,9 @@ def ablation(
     the full model are paired differences over replicates.
     """
     size = size or ABLATION_SIZE
-    variants = [("full model", {})] + [(name, {f"mechanisms.{name}": False}) for name in MECHANISM_NAMES]
+    every = {f"mechanisms.{name}": False for name in MECHANISM_NAMES}
+    variants = ([("full model", {})] + [(name, {f"mechanisms.{name}": False}) for name in MECHANISM_NAMES]
+                + [(ALL_OFF, every)])
     gaps, rows = {}, []
     for done, (name, off) in enumerate(variants, start=1):
         df = compare(["fragmented", "focused"], years=years, replicates=_check_replicates(replicates),

@@ -10,14 +10,13 @@ does not depend on the district's size beyond its noise.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 
 import numpy as np
 
 from ..agents.students import NORM_GAIN
 from ..mechanisms import implementation, turnover
-from ..mechanisms.initiatives import PRACTICE, design_initiative
+from ..mechanisms.initiatives import design_initiative
 from ..model import MONTHS_PER_YEAR, DistrictModel
 from ..scenarios import load_scenario
 from ..settings import Settings, Shock
@@ -118,7 +117,8 @@ def superintendents(seed: int, years: int = 150) -> dict[str, float]:
     return {"superintendent_tenure": float(np.mean(tenures)) if tenures else np.nan}
 
 
-def coaching(seed: int, treated_schools: int, schools: int = 20, per_school: int = 400) -> dict[str, float]:
+def coaching(seed: int, treated_schools: int, schools: int = 20, per_school: int = 400,
+             overrides: dict | None = None) -> dict[str, float]:
     """A year of instructional coaching in ``treated_schools`` of a typical district.
 
     Coaching is one aligned initiative on teachers' practice, lasting a school year, taken
@@ -127,16 +127,16 @@ def coaching(seed: int, treated_schools: int, schools: int = 20, per_school: int
     SD) at the end of the year, against the same district without it (same seed).
     """
     settings = load_scenario(BASELINE, {"district.students": schools * per_school,
-                                        "district.schools": schools})
+                                        "district.schools": schools, **(overrides or {})})
     out = {}
     for arm in ("control", "coached"):
         model = DistrictModel(settings, seed)
         treated = np.arange(schools) < treated_schools
         if arm == "coached":
             rng = np.random.default_rng(seed)
-            init = design_initiative(rng, settings, aligned=True, months=MONTHS_PER_YEAR, origin="coaching")
-            slot = model.central_office.launch(dataclasses.replace(init, serves=PRACTICE))
-            model.portfolio.adoption[~treated, slot] = 0.0
+            init = design_initiative(rng, settings, aligned=True, months=MONTHS_PER_YEAR,
+                                     origin="coaching", coached=True)
+            model.central_office.launch(init, schools=treated)
             model.central_office.fund()
         model.run_for(MONTHS_PER_YEAR - 1)
         model.step()  # month 10, stopping before the summer turns the staff over
@@ -144,8 +144,9 @@ def coaching(seed: int, treated_schools: int, schools: int = 20, per_school: int
         stud = treated[model.students.school] & model.students.enrolled
         out[arm] = (float(model.teachers.practice[teach].mean()),
                     float(model.students.achievement[stud].mean()))
-    sd = settings.teachers.practice_sd
-    return {"practice": (out["coached"][0] - out["control"][0]) / sd,
+    gain = (out["coached"][0] - out["control"][0]) / settings.teachers.practice_sd
+    return {"practice": gain * settings.coaching.observation_validity,
+            "value_added": gain,
             "achievement": out["coached"][1] - out["control"][1]}
 
 

@@ -94,17 +94,20 @@ TARGETS: tuple[Target, ...] = (
            "percentile of professional environment (half principal leadership, half culture) over "
            "that in the school at the 25th, at those schools' experience multipliers "
            f"(`age_teachers`). {_TYPICAL}."),
-    Target("coaching_practice_small", "Coaching effect on practice, small scale (teacher SD)", 0.3, 0.7,
+    Target("coaching_practice_small", "Coaching effect on instruction, small scale (rubric SD)", 0.3, 0.7,
            "+0.49", "Kraft, Blazar and Hogan 2018", "coaching_small", "practice",
-           "One school year of coaching (an aligned initiative on practice taken up by every "
-           "teacher) in 2 of 20 schools of `status_quo` (8,000 students): treated teachers' "
-           "practice at the end of the year minus the same teachers' without it (same seed), "
-           "over the teacher SD of practice."),
+           "One school year of coaching (a coached initiative on practice, offered to 2 of 20 "
+           "schools of `status_quo`, 8,000 students, and taken up by every teacher there; the "
+           "district appoints its strongest teachers as coaches, one per `coaching.caseload`): "
+           "treated teachers' practice at the end of the year minus the same teachers' without "
+           "it (same seed), over the teacher SD of practice, times `coaching.observation_validity` "
+           "(studies rate instruction on observation rubrics, which correlate about 0.25 with "
+           "value-added)."),
     Target("coaching_achievement_small", "Coaching effect on achievement, small scale (SD)", 0.10, 0.26,
            "+0.18", "Kraft, Blazar and Hogan 2018", "coaching_small", "achievement",
            "As above: treated schools' students' achievement at the end of the year, minus "
-           "without coaching."),
-    Target("coaching_practice_scale", "Coaching effect on practice, at scale (teacher SD)", 0.15, 0.35,
+           "without coaching (student SD; no conversion)."),
+    Target("coaching_practice_scale", "Coaching effect on instruction, at scale (rubric SD)", 0.15, 0.35,
            "about half of +0.49", "Kraft, Blazar and Hogan 2018", "coaching_scale", "practice",
            "As the small-scale probe, with all 20 schools coached."),
     Target("coaching_achievement_scale", "Coaching effect on achievement, at scale (SD)", 0.04, 0.13,
