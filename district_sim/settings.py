@@ -611,6 +611,19 @@ def deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested tables as dotted keys (``{"district": {"students": 1}}`` -> ``district.students``),
+    the form overrides take; lists (shocks) stay whole values, as an override sets them."""
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(flatten(value, dotted + "."))
+        else:
+            out[dotted] = value
+    return out
+
+
 def parse_value(text: str) -> Any:
     """Read a command-line value as TOML would (numbers, booleans, lists), else as a string."""
     try:

@@ -27,6 +27,7 @@ from ..settings import (
     Settings,
     SettingsError,
     apply_overrides,
+    flatten,
     read_toml,
     validate,
 )
@@ -221,18 +222,6 @@ def numeric_settings() -> list[str]:
     return out
 
 
-def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """``{"district": {"students": 1}}`` and ``{"district.students": 1}`` alike become dotted."""
-    out = {}
-    for key, value in table.items():
-        dotted = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(_flatten(value, dotted + "."))
-        else:
-            out[dotted] = value
-    return out
-
-
 # --- the loaded experiment ------------------------------------------------------------------------
 
 
@@ -244,7 +233,7 @@ class Experiment:
         self.path = path
         self.sha256 = hashlib.sha256(text).hexdigest()
         self.name = spec.name or (path.stem if path else "experiment")
-        self.fixed = _flatten(spec.settings)
+        self.fixed = flatten(spec.settings)
         self.vary = list(spec.vary)
         if spec.vary_numeric is not None:
             self.vary += self._numeric_vary(spec.vary_numeric)

@@ -25,7 +25,7 @@ import pandas as pd
 from ..api import _check_years, load_scenario, replicate_seeds
 from ..model import MONTHS_PER_YEAR, DistrictModel
 from ..report import interval
-from ..settings import Settings, SettingsError
+from ..settings import Settings, SettingsError, flatten
 from .evaluate import ABLATION_SIZE, _check_replicates
 
 Scenario = str | os.PathLike | Settings
@@ -41,25 +41,13 @@ ALL = "all levers"
 # --- levers and combinations -------------------------------------------------------------------
 
 
-def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Dotted key -> value; lists (shocks) are one lever, as an override sets them whole."""
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        dotted = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(_flatten(value, dotted + "."))
-        else:
-            out[dotted] = value
-    return out
-
-
 def differing_levers(base: Settings, target: Settings) -> dict[str, tuple[Any, Any]]:
     """Every setting whose validated value differs: dotted key -> (base value, target value).
 
     Compared after validation, so a value a file leaves at its default and one it states
     equal to the default are the same lever position, and the list follows the files.
     """
-    a, b = _flatten(base.model_dump()), _flatten(target.model_dump())
+    a, b = flatten(base.model_dump()), flatten(target.model_dump())
     return {k: (a[k], b[k]) for k in a if k not in LABELS and a[k] != b[k]}
 
 
