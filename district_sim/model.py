@@ -103,7 +103,7 @@ class DistrictModel(mesa.Model):
         t = self.teachers
         t.practice = tch.practice_mean + tch.practice_sd * rng.standard_normal(t.n)
         # Experience as a turnover-driven workforce has it: roughly exponential.
-        t.experience = rng.exponential(1.0 / max(tch.base_turnover * 1.3, 0.02), t.n)
+        t.experience = rng.exponential(1.0 / max(tch.base_turnover * tch.initial_turnover_ratio, 0.02), t.n)
         t.experience_gain = tch.novice_gap * (1.0 - np.exp(-t.experience / tch.experience_years))
         s = self.schools
         s.leadership = np.clip(lead.principal_leadership_mean
@@ -135,6 +135,7 @@ class DistrictModel(mesa.Model):
             "other_drift": drift(~hn),
             "engagement": self.settings.students.engagement_mean,
             "engagement_gap": self.settings.students.high_need_engagement_gap,
+            "intake_sd": self.settings.students.intake_sd,
         }
         stu.achievement = learning.intake(stu.n, hn, stu.grade.astype(float), self.baseline,
                                           self.streams["students"])
@@ -176,12 +177,12 @@ class DistrictModel(mesa.Model):
         """Between two school years: people leave and arrive, cohorts move, money is set."""
         s = self.settings
         achievement = self.achievement_mean()
-        self.elements.summer(achievement - self._last_summer_achievement, self.shock_state.cut)
+        self.elements.summer(achievement - self._last_summer_achievement, self.shock_state.cut, s.elements)
         self._last_summer_achievement = achievement
         t = self.teachers
         self.teacher_turnover = turnover.teacher_summer(
             t, self.schools, s, self.shock_state.shortage, self.streams["teachers"])
-        t.fatigue *= 0.5
+        t.fatigue *= 1.0 - s.teachers.summer_fatigue_recovery
         t.cynicism *= 1.0 - s.teachers.cynicism_recovery
         self.principal_turnover = turnover.principal_summer(self.schools, s, self.streams["leadership"])
         learning.summer_cohorts(self.students, self.schools, self.baseline, self.streams["students"])

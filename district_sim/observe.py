@@ -67,7 +67,7 @@ REPORTERS = {
     "teacher_fatigue": lambda m: float(m.teachers.fatigue.mean()),
     "teacher_cynicism": lambda m: float(m.teachers.cynicism.mean()),
     "teacher_turnover": lambda m: m.teacher_turnover,
-    "novice_share": lambda m: float((m.teachers.experience < 3.0).mean()),
+    "novice_share": lambda m: float((m.teachers.experience < m.settings.teachers.novice_years).mean()),
     "principal_turnover": lambda m: m.principal_turnover,
     "principal_focus": lambda m: float(m.schools.focus.mean()),
     "budget": lambda m: _money(m.central_office.budget_total),

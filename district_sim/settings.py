@@ -141,7 +141,8 @@ class Strategy(_Section):
     coaching_share: float = Field(
         0.0, ge=0, le=1,
         description="Share of the strategy's aligned practice initiatives delivered with "
-        "instructional coaches (see ``coaching``). Default 0: the shipped scenarios do not coach, "
+        "instructional coaches (see ``coaching``). Stated reason for the default 0: the shipped "
+        "scenarios do not coach, "
         "so their results do not rest on a mechanism that only one-year coaching trials pin down. "
         "Above 0 is extrapolation: the trials say nothing of coaching a whole district for years "
         "(with every teacher coached the model lets the workforce converge on its best teachers "
@@ -159,8 +160,9 @@ class Capacity(_Section):
     )
     principal_attention: float = Field(
         1.0, gt=0, le=1e9,
-        description="Initiative oversight a principal can give a month; 1.0 = typical (same "
-        "reasoning as teacher attention).",
+        description="Initiative oversight a principal can give a month; 1.0 = typical. Stated "
+        "reason: as for teacher attention, about four typical initiatives fill a principal's "
+        "margin.",
     )
 
 
@@ -172,11 +174,13 @@ class Initiatives(_Section):
     )
     demand_spread: float = Field(
         0.3, ge=0, le=2,
-        description="Log-normal spread of initiatives' demands around teacher_demand.",
+        description="Log-normal spread of initiatives' demands around teacher_demand. Stated "
+        "reason: programmes differ in weight; 0.3 puts most within 0.7-1.4x the typical demand.",
     )
     principal_demand: float = Field(
         0.25, gt=0, le=10,
-        description="Oversight a typical initiative asks of each principal a month.",
+        description="Oversight a typical initiative asks of each principal a month. Stated reason: "
+        "a little less than a teacher's share, since principals delegate part of the work.",
     )
     cost_per_teacher: float = Field(
         2_500.0, ge=0, le=100_000,
@@ -217,12 +221,33 @@ class Initiatives(_Section):
     unaligned_core_share: float = Field(
         0.3, ge=0, le=1,
         description="Probability an unaligned initiative touches the instructional core at all "
-        "(the rest are compliance, operations or add-on programmes).",
+        "(the rest are compliance, operations or add-on programmes). Stated reason: Newmann et "
+        "al. (2001) found much of incoherent schools' programme load unrelated to instruction.",
     )
     unaligned_potency: float = Field(
         0.5, ge=0, le=1,
         description="Effect of an unaligned core initiative relative to an aligned one, which the "
         "district's systems reinforce. Stated reason: no systems support it.",
+    )
+    practice_share: float = Field(
+        0.6, ge=0, le=1,
+        description="Share of core initiatives (aligned ones, and unaligned ones that touch the "
+        "core) that work on teachers' practice (the others split by ``engagement_share``). "
+        "Stated reason: professional development for teachers is the commonest district "
+        "improvement programme, and PELP's example theory of action is about practice; no "
+        "survey ranks the three.",
+    )
+    engagement_share: float = Field(
+        0.5, ge=0, le=1,
+        description="Of core initiatives not on practice, the share on students' engagement; the "
+        "rest work on content. Stated reason: no evidence ranks engagement above content.",
+    )
+    duration_shape: float = Field(
+        4.0, gt=0, le=1000,
+        description="Gamma shape of initiatives' planned lives around "
+        "``strategy.initiative_duration_years``. Stated reason: 4 gives a coefficient of "
+        "variation of 0.5, so lives vary around the typical 14-18 months (Latham 1988) and none "
+        "is instant.",
     )
 
 
@@ -339,15 +364,20 @@ class Teachers(_Section):
     )
     fatigue_rate: float = Field(
         0.05, ge=0, le=5,
-        description="Monthly growth of fatigue per unit of overload (demand over capacity).",
+        description="Monthly growth of fatigue per unit of overload (demand over capacity). Stated "
+        "reason: a teacher carrying twice their margin is about half worn out within a school "
+        "year; not pinned by a figure (calibration.md, stage 2).",
     )
     fatigue_recovery: float = Field(
         0.1, ge=0, le=1,
-        description="Monthly recovery of fatigue in school months; summer halves fatigue.",
+        description="Monthly recovery of fatigue in school months (the summer has its own, "
+        "``summer_fatigue_recovery``). Stated reason: without overload, fatigue halves in about "
+        "seven months.",
     )
     fatigue_capacity_loss: float = Field(
         0.5, ge=0, le=1,
-        description="Share of attention a fully fatigued teacher loses.",
+        description="Share of attention a fully fatigued teacher loses. Stated reason: exhaustion "
+        "halves what a teacher can take on beyond their classes, without stopping them.",
     )
     cynicism_rate: float = Field(
         0.15, ge=0, le=5,
@@ -356,7 +386,45 @@ class Teachers(_Section):
     )
     cynicism_recovery: float = Field(
         0.3, ge=0, le=1,
-        description="Share of cynicism that fades each year.",
+        description="Share of cynicism that fades each year. Stated reason: trust returns slowly; "
+        "about half of it is back after two calm years.",
+    )
+    cynicism_drag: float = Field(
+        0.5, ge=0, le=1,
+        description="How much a fully cynical teacher slows implementation (0.5: at half speed). "
+        "Stated reason: cynical teachers comply on the surface, going through the motions "
+        "(Fullan 2001), so they slow the work without stopping it.",
+    )
+    summer_fatigue_recovery: float = Field(
+        0.5, ge=0, le=1,
+        description="Share of fatigue a summer break removes. Stated reason: the break restores "
+        "much but not all; a year of overload carries partly into the next.",
+    )
+    underprepared_gap: float = Field(
+        0.1, ge=0, le=1,
+        description="How far below a typical new hire an underprepared hire (taken on in a "
+        "teacher shortage) starts, in student SD of value-added a year. Stated reason: about a "
+        "novice's gap again, the order of the difference certification and preparation make in "
+        "North Carolina's data (Clotfelter, Ladd and Vigdor 2007).",
+    )
+    novice_years: float = Field(
+        3.0, gt=0, le=40,
+        description="Experience (years) below which a teacher counts as a novice, for turnover "
+        "and in reports: the 'fewer than three years' of Carver-Thomas and Darling-Hammond "
+        "(2017), whose novice turnover the model is calibrated to.",
+    )
+    initial_turnover_ratio: float = Field(
+        1.3, gt=0, le=10,
+        description="The first staff's experience is drawn as in a workforce whose yearly "
+        "turnover is ``base_turnover`` times this (exponential tenure). Stated reason: in the "
+        "status quo overall turnover settles near 1.3x the base rate (novices and high-poverty "
+        "schools leave more), so the district starts close to the experience mix it keeps.",
+    )
+    national_turnover: float = Field(
+        0.16, gt=0, le=1,
+        description="Yearly turnover of the nation's teachers, whose experience mix sets the "
+        "average teacher value-added is measured against (NCES Teacher Follow-up Survey "
+        "2012-13: about 16%).",
     )
 
 
@@ -364,7 +432,8 @@ class Students(_Section):
     engagement_mean: float = Field(
         0.6, ge=0, le=1,
         description="Typical engagement (0-1) of a student nationally; the reference point of "
-        "the engagement effect.",
+        "the engagement effect. Stated reason: a scale point only (results depend on differences "
+        "from it); 0.6 leaves room both ways.",
     )
     high_need_engagement_gap: float = Field(
         0.1, ge=0, le=1,
@@ -373,16 +442,43 @@ class Students(_Section):
     )
     engagement_effect: float = Field(
         0.15, ge=0, le=2,
-        description="Yearly achievement growth (SD) per unit of engagement above the norm.",
+        description="Yearly achievement growth (SD) per unit of engagement above the norm. "
+        "Stated reason: a student a tenth of the scale more engaged gains 0.015 SD a year more, "
+        "small against a teacher's spread (0.12), as engagement effects net of teachers are.",
     )
     engagement_adjust: float = Field(
         0.15, ge=0, le=1,
-        description="Monthly speed at which engagement follows its classroom and school target.",
+        description="Monthly speed at which engagement follows its classroom and school target. "
+        "Stated reason: a new class's climate shows in students' engagement within a term.",
     )
     rigor_effect: float = Field(
         0.1, ge=0, le=2,
         description="Yearly achievement growth (SD) per unit of content rigour above the norm "
-        "(academically challenging content, the third element of the instructional core).",
+        "(academically challenging content, the third element of the instructional core). "
+        "Stated reason: the best content against typical content (0.5 of the scale) adds 0.05 SD "
+        "a year; every school starts typical and content initiatives are scaled to move "
+        "achievement as fast as practice ones, so results barely depend on it.",
+    )
+    intake_sd: float = Field(
+        0.85, gt=0, le=5,
+        description="SD of achievement within an entering cohort, in national student SD. Stated "
+        "reason: a district's students vary less than the nation's, since part of the national "
+        "variance lies between districts (Reardon 2011).",
+    )
+    climate_engagement: float = Field(
+        0.3, ge=0, le=5,
+        description="Pull of school climate (0-1) on the engagement students head for: the best "
+        "climate raises it by 0.15 over a typical school, the worst lowers it as much. Stated "
+        "reason: less than a strong teacher's and the high-need gap's pull; engagement "
+        "initiatives are scaled by it, so they move achievement as fast as practice ones "
+        "whatever its value.",
+    )
+    pandemic_engagement: float = Field(
+        0.5, ge=0, le=5,
+        description="Fall in the engagement students head for per unit of pandemic magnitude "
+        "(times ``environment.pandemic_poverty_ratio`` in high-poverty schools). Stated reason: "
+        "remote schooling cut attendance and engagement; a magnitude-0.35 pandemic lowers it by "
+        "about 0.18, twice that in high-poverty schools.",
     )
 
 
@@ -404,16 +500,31 @@ class Leadership(_Section):
     )
     principal_leadership_mean: float = Field(
         0.5, ge=0, le=1,
-        description="Mean instructional leadership of principals (0-1 scale; 0.5 = typical).",
+        description="Mean instructional leadership of principals (0-1 scale; 0.5 = typical). "
+        "Stated reason: the scale's midpoint is the typical principal by construction.",
     )
     principal_leadership_sd: float = Field(
         0.15, ge=0, le=1,
-        description="Spread of principals' instructional leadership. Stated reason.",
+        description="Spread of principals' instructional leadership. Stated reason: 0.15 keeps "
+        "almost every principal inside the 0-1 scale while giving the quarter-vs-quarter support "
+        "contrast the turnover targets need (calibration.md).",
     )
     listening: float = Field(
         0.5, ge=0, le=1,
         description="How far the central office re-aligns resources when principals advocate for "
         "their schools' needs (PELP: principals as 'connective tissue').",
+    )
+    support_tenure_effect: float = Field(
+        2.0, ge=0, le=20,
+        description="How strongly stakeholder support keeps a superintendent: the yearly leaving "
+        "chance is multiplied by exp(-this x (support - 0.5)), so full support cuts it to 37% and "
+        "none raises it 2.7x. Stated reason: conflict with the board is a leading reason "
+        "superintendents leave; not pinned by a figure (tenure itself is, at neutral support).",
+    )
+    kept_strategy_abandonment: float = Field(
+        0.2, ge=0, le=1,
+        description="Share of the running strategy a new superintendent drops even when keeping "
+        "it. Stated reason: successors re-prioritise some of what they inherit (Hess 1999).",
     )
 
 
@@ -425,19 +536,65 @@ class Environment(_Section):
     )
     state_mandate_rate: float = Field(
         0.1, ge=0, le=1,
-        description="Yearly probability of a new state mandate (stated reason).",
+        description="Yearly probability of a new state mandate. Stated reason: state "
+        "accountability and program rules change every few years; one in ten years is a "
+        "conservative middle.",
     )
     pandemic_rate: float = Field(
         0.0, ge=0, le=1,
-        description="Yearly probability of a pandemic-scale disruption; off by default.",
+        description="Yearly probability of a pandemic-scale disruption. Stated reason: off by "
+        "default, since once a century is too rare to matter in ten years; scenarios schedule "
+        "one explicitly.",
     )
     enrollment_decline_rate: float = Field(
         0.05, ge=0, le=1,
-        description="Yearly probability of an enrolment decline (stated reason).",
+        description="Yearly probability of an enrolment decline. Stated reason: about one "
+        "multi-year decline every twenty years, as demographic and charter shifts bring to urban "
+        "districts.",
     )
     teacher_shortage_rate: float = Field(
         0.05, ge=0, le=1,
-        description="Yearly probability of a teacher-shortage year (stated reason).",
+        description="Yearly probability of a teacher-shortage year. Stated reason: shortages "
+        "come with the labour market's cycles, about one year in twenty in a given district.",
+    )
+    pandemic_poverty_ratio: float = Field(
+        2.0, ge=0, le=10,
+        description="How many times as much a pandemic costs high-poverty schools, in learning "
+        "and engagement (Goldhaber, Kane et al. 2022: about twice as much in high-poverty, remote "
+        "schools).",
+    )
+    pandemic_fatigue: float = Field(
+        0.2, ge=0, le=1,
+        description="Fatigue a pandemic adds to every teacher when it starts, per unit of its "
+        "magnitude (a share of the way to full fatigue). Stated reason: the switch to remote "
+        "teaching was an overload of its own; a magnitude-0.35 pandemic adds 0.07.",
+    )
+
+
+class Elements(_Section):
+    """PELP's slow organisational elements: how fast systems and stakeholders move."""
+
+    systems_adjustment: float = Field(
+        0.2, ge=0, le=1,
+        description="Yearly share of the gap between the district's systems and the alignment "
+        "of the work that actually runs that is closed. Stated reason: data, evaluation and "
+        "staffing systems are rebuilt over about five years.",
+    )
+    stakeholder_adjustment: float = Field(
+        0.3, ge=0, le=1,
+        description="Yearly share of the way stakeholders' support moves toward what results and "
+        "cuts warrant. Stated reason: support follows two or three years of results.",
+    )
+    stakeholder_results: float = Field(
+        5.0, ge=0, le=100,
+        description="Support warranted per SD of yearly achievement change (0.1 SD a year "
+        "moves it by 0.5 from neutral). Stated reason: results of that size are what a board "
+        "notices.",
+    )
+    stakeholder_cuts: float = Field(
+        0.5, ge=0, le=10,
+        description="Support lost per unit of budget cut (a 20% cut lowers it by 0.1). Stated "
+        "reason: cuts are felt, but less than results.",
     )
 
 
@@ -500,6 +657,7 @@ class Settings(_Section):
     students: Students = Field(default_factory=Students)
     leadership: Leadership = Field(default_factory=Leadership)
     environment: Environment = Field(default_factory=Environment)
+    elements: Elements = Field(default_factory=Elements)
     mechanisms: Mechanisms = Field(default_factory=Mechanisms)
     shocks: list[Shock] = Field(default_factory=list, description="Scheduled shocks.")
 
@@ -541,7 +699,7 @@ def _range_text(loc: tuple) -> str:
             if getattr(meta, attr, None) is not None:
                 high = (attr, getattr(meta, attr))
     words = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
-    parts = [f"{words[k]} {v:g}" for k, v in (low, high) if k is not None]
+    parts = [f"{words[k]} {v:g}" for k, v in (bound for bound in (low, high) if bound is not None)]
     kind = getattr(field.annotation, "__name__", "")
     return (f"allowed: {kind} " if kind in ("int", "float") else "allowed: ") + " and ".join(
         parts) if parts else ""

@@ -141,3 +141,26 @@ def test_every_parameter_has_a_source_or_reason():
         if isinstance(model, type) and issubclass(model, BaseModel):
             for name, f in model.model_fields.items():
                 assert f.description and len(f.description) > 15, f"{section}.{name}"
+
+
+def test_every_setting_states_its_source_or_reason():
+    """CONTRIBUTING: every parameter default has a source or a stated reason (docs/parameters.md
+    is generated from these descriptions). Ablation switches are exempt: they are not values."""
+    import re
+
+    marker = re.compile(r"\b(19|20)\d\d\b|Stated reason|stated reason|Calibrated|Scenario-specific|NAEP|"
+                        r"NCES|PELP|by construction")
+    missing = []
+    for section, field in ds.Settings.model_fields.items():
+        fields = getattr(field.annotation, "model_fields", None)
+        if not fields or section == "mechanisms":
+            continue
+        missing += [f"{section}.{name}" for name, f in fields.items()
+                    if not marker.search(f.description or "")]
+    assert not missing, missing
+
+
+def test_a_whole_section_given_a_number_is_named_in_one_line():
+    with pytest.raises(ValueError, match="initiatives") as err:
+        ds.load_scenario("focused", {"initiatives": 3})
+    assert "\n" not in str(err.value)

@@ -113,10 +113,11 @@ class CentralOffice(mesa.Agent):
         support = self.model.elements.stakeholders
         # A yearly departure chance of 1/tenure gives a mean tenure of exactly ``tenure`` at
         # neutral support (a geometric spell); backing from stakeholders lengthens it.
-        leave = (1.0 / leadership.superintendent_tenure_years) * np.exp(-2.0 * (support - 0.5))
+        leave = (1.0 / leadership.superintendent_tenure_years) * np.exp(
+            -leadership.support_tenure_effect * (support - 0.5))
         if draw_leave < min(1.0, leave):
             replace = leadership.strategy_replacement * (1.5 - support)
-            self.succession(1.0 if draw_replace < replace else 0.2)
+            self.succession(1.0 if draw_replace < replace else leadership.kept_strategy_abandonment)
 
     def succession(self, abandon_share: float, vacancy_years: float = 0.0) -> None:
         """A new superintendent arrives and keeps or replaces the strategy."""

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..agents.schools import Schools
 from ..agents.teachers import Teachers
+from ..settings import Elements as ElementRates
 from .initiatives import Portfolio
 
 ELEMENTS = ("culture", "structures", "systems", "resources", "stakeholders")
@@ -59,11 +60,11 @@ class Elements:
         self.load_fit = float(teachers.attention_met.mean())
         self.coherence = coherence_index(self)
 
-    def summer(self, achievement_change: float, budget_cut: float) -> None:
+    def summer(self, achievement_change: float, budget_cut: float, rates: ElementRates) -> None:
         """Slow elements: systems follow the work that runs; support follows results."""
-        self.systems += 0.2 * (self.portfolio_alignment - self.systems)
-        target = 0.5 + 5.0 * achievement_change - 0.5 * budget_cut
-        self.stakeholders += 0.3 * (target - self.stakeholders)
+        self.systems += rates.systems_adjustment * (self.portfolio_alignment - self.systems)
+        target = 0.5 + rates.stakeholder_results * achievement_change - rates.stakeholder_cuts * budget_cut
+        self.stakeholders += rates.stakeholder_adjustment * (target - self.stakeholders)
         self.systems = float(np.clip(self.systems, 0.0, 1.0))
         self.stakeholders = float(np.clip(self.stakeholders, 0.0, 1.0))
 

@@ -101,7 +101,8 @@ def step_teachers(
 
     # Implementation deepens with the attention and money given, fades where neglected.
     depth = teachers.depth
-    drive = ini.learning_rate * engaged * portfolio.funding * (1.0 - 0.5 * teachers.cynicism)[:, None]
+    willing = 1.0 - tch.cynicism_drag * teachers.cynicism
+    drive = ini.learning_rate * engaged * portfolio.funding * willing[:, None]
     drive *= implementation_pace(portfolio, settings)  # coaching deepens implementation faster
     depth += drive * (1.0 - depth) - ini.depth_decay * (portfolio.active - engaged) * depth
     np.clip(depth, 0.0, 1.0, out=depth)
@@ -136,7 +137,7 @@ def _school_core(schools, teachers, effect, portfolio, settings, lead) -> None:
     counts = np.maximum(np.bincount(teachers.school, minlength=schools.n), 1)
     for serves, level, per_unit in (
         (CONTENT, schools.rigor, stu.rigor_effect),
-        (ENGAGEMENT, schools.climate, stu.engagement_effect * 0.3),
+        (ENGAGEMENT, schools.climate, stu.engagement_effect * stu.climate_engagement),
     ):
         cols = portfolio.serves == serves
         if not cols.any() or per_unit <= 0:
@@ -182,16 +183,11 @@ def age_teachers(teachers: Teachers, schools: Schools, culture: float, settings:
     teachers.experience_gain += tch.novice_gap * scale[teachers.school] * (before - after)
 
 
-#: National yearly teacher turnover (NCES TFS 2012-13): sets the experience mix of the
-#: national average teacher, against whom value-added is measured.
-NATIONAL_TURNOVER = 0.16
-
-
 def national_experience_effect(settings: Settings) -> float:
     """Mean experience effect of a workforce with national turnover (exponential tenure),
     in typical professional environments."""
     tch = settings.teachers
-    mean_years = 1.0 / NATIONAL_TURNOVER
+    mean_years = 1.0 / tch.national_turnover
     return -tch.novice_gap / (1.0 + mean_years / tch.experience_years)
 
 

@@ -173,15 +173,17 @@ def design_initiative(
     if compliance:
         serves = NONE
     elif aligned or u[1] < ini.unaligned_core_share:
-        serves = PRACTICE if u[0] < 0.6 else (ENGAGEMENT if u[0] < 0.8 else CONTENT)
+        practice = ini.practice_share
+        engagement = practice + (1.0 - practice) * ini.engagement_share
+        serves = PRACTICE if u[0] < practice else (ENGAGEMENT if u[0] < engagement else CONTENT)
     else:
         serves = NONE
     if months is None:
         # Gamma with shape 4: planned lives vary, none is instant.
-        years = rng.gamma(4.0, strat.initiative_duration_years / 4.0)
+        years = rng.gamma(ini.duration_shape, strat.initiative_duration_years / ini.duration_shape)
         months = max(1, int(round(years * 10)))
     else:
-        rng.gamma(4.0, 1.0)
+        rng.gamma(ini.duration_shape, 1.0)  # same draws as the other branch
     if coached is None:
         coached = aligned and serves == PRACTICE and bool(u[3] < strat.coaching_share)
     elif coached:

@@ -34,15 +34,15 @@ def yearly_growth(
     growth = per_teacher.take(students.teacher)
     growth += stu.engagement_effect * (students.engagement - stu.engagement_mean)
     if pandemic > 0:
-        growth -= pandemic_loss(students, schools, pandemic)
+        growth -= pandemic_loss(students, schools, pandemic, settings.environment.pandemic_poverty_ratio)
     return growth
 
 
-def pandemic_loss(students: Students, schools: Schools, rate: float) -> np.ndarray:
-    """Yearly loss in SD: ``rate`` years' worth of the grade's norm growth, twice as much
-    in high-poverty schools (Goldhaber, Kane et al. 2022)."""
+def pandemic_loss(students: Students, schools: Schools, rate: float, poverty_ratio: float) -> np.ndarray:
+    """Yearly loss in SD: ``rate`` years' worth of the grade's norm growth, ``poverty_ratio``
+    times as much in high-poverty schools (Goldhaber, Kane et al. 2022: about twice)."""
     grade_gain = NORM_GAIN[np.minimum(students.grade, NORM_GAIN.size - 1)]
-    return rate * grade_gain * np.where(schools.high_poverty, 2.0, 1.0)[students.school]
+    return rate * grade_gain * np.where(schools.high_poverty, poverty_ratio, 1.0)[students.school]
 
 
 def engagement_target(
@@ -52,7 +52,9 @@ def engagement_target(
     """Where a student's engagement heads: lower for high-need students, raised by a
     strong teacher and a school climate that supports engagement, cut by a pandemic."""
     stu = settings.students
-    school_term = 0.3 * (schools.climate - 0.5) - 0.5 * pandemic * np.where(schools.high_poverty, 2.0, 1.0)
+    ratio = settings.environment.pandemic_poverty_ratio
+    school_term = (stu.climate_engagement * (schools.climate - 0.5)
+                   - stu.pandemic_engagement * pandemic * np.where(schools.high_poverty, ratio, 1.0))
     per_teacher = effect + school_term[teacher_school]
     by_need = stu.engagement_mean - stu.high_need_engagement_gap * np.array([False, True])
     target = (per_teacher[:, None] + by_need).take(students.roster.teacher_need)
@@ -96,7 +98,7 @@ def intake(
     level = np.where(high_need, baseline["high_need_level"], baseline["other_level"])
     slope = np.where(high_need, baseline["high_need_drift"], baseline["other_drift"])
     centre = (GRADE_MID - grade)
-    return level - slope * centre + 0.85 * rng.standard_normal(n)
+    return level - slope * centre + baseline["intake_sd"] * rng.standard_normal(n)
 
 
 GRADE_MID = (NORM_GAIN.size - 1) / 2.0

@@ -54,7 +54,8 @@ class ShockEvent:
             office.fund()
         elif s.kind == "pandemic":
             state.pandemic += s.magnitude * MONTHS / self.months
-            model.teachers.fatigue += 0.2 * s.magnitude * (1.0 - model.teachers.fatigue)
+            rise = model.settings.environment.pandemic_fatigue * s.magnitude
+            model.teachers.fatigue += rise * (1.0 - model.teachers.fatigue)
         elif s.kind == "teacher_shortage":
             state.shortage += s.magnitude
         elif s.kind == "enrollment_decline":
@@ -92,6 +93,10 @@ class ShockEvent:
 
 
 #: How a random shock of each kind is sized: magnitude = low + span * u, years = 1 or 2.
+#: Stated reasons (docs/model.md 7.10): a downturn cuts 5-20% of discretionary money; a
+#: mandate brings one or two compliance initiatives; a random pandemic-scale disruption (off by
+#: default) costs 0.2-0.5 of a year's learning (Goldhaber, Kane et al. 2022's range); a
+#: decline loses 2-10% of enrolment; a shortage fills 20-60% of vacancies underprepared.
 RANDOM_SIZES = {
     "budget_cut": (0.05, 0.15),
     "state_mandate": (1.0, 1.0),

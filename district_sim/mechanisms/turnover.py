@@ -28,7 +28,7 @@ def teacher_hazard(
 ) -> np.ndarray:
     """Probability that each teacher leaves at the coming summer."""
     tch = settings.teachers
-    novice = teachers.experience < 3.0
+    novice = teachers.experience < tch.novice_years
     rate = tch.base_turnover * np.where(novice, tch.novice_turnover_ratio, 1.0)
     rate = rate * np.where(schools.high_poverty[teachers.school], tch.high_poverty_turnover_ratio, 1.0)
     log_mult = (tch.fatigue_turnover * teachers.fatigue
@@ -48,7 +48,7 @@ def replace_teachers(
     u = rng.random(n)
     idx = np.flatnonzero(leaving)
     under = u[idx] < shortage
-    teachers.practice[idx] = tch.practice_mean + tch.practice_sd * z[idx] - 0.1 * under
+    teachers.practice[idx] = tch.practice_mean + tch.practice_sd * z[idx] - tch.underprepared_gap * under
     teachers.experience[idx] = 0.0
     teachers.experience_gain[idx] = 0.0
     teachers.fatigue[idx] = 0.0

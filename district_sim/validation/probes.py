@@ -60,7 +60,7 @@ class _Observed(DistrictModel):
     def _note_year(self) -> None:
         t, s, note = self.teachers, self.schools, self.notes
         hazard = turnover.teacher_hazard(t, s, self.settings, self.shock_state.shortage)
-        novice = t.experience < 3.0
+        novice = t.experience < self.settings.teachers.novice_years
         note["novice_turnover"].append(float(hazard[novice].mean()) if novice.any() else np.nan)
         poor = s.high_poverty[t.school]
         if poor.any() and (~poor).any():
