@@ -266,18 +266,25 @@ class Coaching(_Section):
     transfer: float = Field(
         0.4, ge=0, le=1,
         description="Monthly share of the gap between a teacher's practice and their coach's that "
-        "a fully implemented coaching cycle closes. Calibrated: pinned by the small-scale coaching "
-        "effects on instruction and achievement (Kraft, Blazar and Hogan 2018), and by nothing "
-        "else (docs/calibration.md).",
+        "a fully implemented coaching cycle closes, at full intensity (see ``coach_reach``). "
+        "Calibrated: pinned, jointly with ``pace``, by the small-scale coaching effect on "
+        "achievement (Kraft, Blazar and Hogan 2018), and by nothing else (docs/calibration.md).",
     )
     caseload: int = Field(
         10, ge=1, le=1000,
-        description="Teachers one coach works with. Stated reason: intensive programmes hold a "
-        "coach to about 10-20 teachers (Knight 2007 advises no more than 20); the low end is "
-        "taken because the trials behind the coaching figures are intensive ones. The district fills "
-        "coaching posts from its strongest teachers, so the more teachers it coaches the deeper "
-        "it reaches into its workforce: that, not a set discount, is what weakens coaching at "
-        "scale here.",
+        description="Teachers one coach works with: the programme's design. Stated reason: "
+        "intensive programmes hold a coach to about 10-20 teachers (Knight 2007 advises no more "
+        "than 20); the low end is taken because the trials behind the coaching figures are "
+        "intensive ones. The district fills coaching posts from its strongest teachers, so the "
+        "more of its workforce it coaches the deeper it reaches for coaches: that, with the cost, "
+        "not a set discount, is what weakens coaching at scale here.",
+    )
+    coach_reach: int = Field(
+        10, ge=1, le=1000,
+        description="Teachers a coach can give full-intensity coaching (a cycle every week or "
+        "two). With a larger caseload each teacher gets ``coach_reach / caseload`` of it, and "
+        "``pace`` and ``transfer`` act in that proportion, so a larger caseload is cheaper but "
+        "weaker. Stated reason: the intensive end of Knight's (2007) 10-20.",
     )
     cost_per_coach: float = Field(
         100_000.0, ge=0, le=10_000_000,
@@ -290,7 +297,9 @@ class Coaching(_Section):
         "value-added; converts a change in practice (value-added SD) into the observation-rubric "
         "SD in which coaching studies report effects on instruction. The MET project found "
         "modest correlations, about 0.1-0.35 across instruments (Kane and Staiger 2012). Used "
-        "only to report instruction as observers rate it.",
+        "only to report instruction as observers rate it, but it decides whether the coaching "
+        "instruction targets pass: they do for about 0.16-0.30 (docs/calibration.md, stage 3), "
+        "not over the whole MET range.",
     )
 
 

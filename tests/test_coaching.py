@@ -100,3 +100,20 @@ def test_coaching_the_strategy_raises_achievement_over_seeds():
                      ["achievement"].iloc[-1]) for s in seeds]
     mean, low, _ = paired_interval(coached, base)
     assert low > 0, (mean, low)
+
+
+def test_a_coach_spread_over_more_teachers_coaches_each_less():
+    """A caseload above coach_reach is cheaper but weaker: no free lunch from bigger caseloads."""
+    base = ds.Settings()
+    wide = ds.load_scenario("status_quo", {"coaching.caseload": 4 * base.coaching.coach_reach})
+    assert coaching.intensity(base) == 1.0 and coaching.intensity(wide) == 0.25
+    p = Portfolio(1, slots=4)
+    k, _ = p.add(coached_initiative(), 0)
+    p.adoption[0, k] = 1.0
+    p.coach_level[k] = 0.3
+    practice, effect, lead = np.zeros(3), np.ones((3, p.slots)), np.ones(3)
+    full = coaching.coaching_gain(practice, effect, p, base, lead)
+    spread = coaching.coaching_gain(practice, effect, p, wide, lead)
+    assert spread == pytest.approx(full / 4)
+    boost = coaching.implementation_pace(p, wide)[k]
+    assert boost == pytest.approx(1 + (base.coaching.pace - 1) / 4)

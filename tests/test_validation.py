@@ -156,6 +156,7 @@ def test_calibration_runs_and_documents(tmp_path, monkeypatch):
         assert f"`{name}`" in text
     draws = pd.read_csv(tmp_path / "validation" / "calibration_draws.csv")
     assert len(draws) == 4 + 3 * len(calibrate.PINNED) + 1 + 3 + 2 and draws["defaults"].sum() == 3
+    assert "Share, not size" in text and "observation_validity" in text
     coached = draws[draws["stage"] == 3]
     # More transfer a month: more effect on instruction at small scale (same seeds).
     assert coached["coaching_practice_small"].iloc[1] > coached["coaching_practice_small"].iloc[0]

@@ -6,10 +6,14 @@ faster (coaching is what turns training into classroom use, Joyce and Showers 20
 what it teaches is the coach's own practice: a coached teacher closes part of the gap to
 their coach each month. Coaches are the district's strongest teachers, one for every
 ``caseload`` teachers coached, so a small programme is led by the very best and a
-programme for every school reaches deeper into the workforce. That is the model's
-reason why coaching at scale does less (Kraft, Blazar and Hogan 2018 find about half);
-the other reasons they give (volunteers vs assigned teachers, developers on hand) are
-not modelled.
+programme for every school reaches deeper into the workforce; and a coach spread over
+more teachers than ``coach_reach`` gives each less. With the cost outrunning the
+strategy's budget, that is the model's reason why coaching at scale does less (Kraft,
+Blazar and Hogan 2018 find about half). It acts on the share of the district coached,
+not on the programme's size as such. The other reasons they give (volunteers vs assigned
+teachers, developers on hand) are not modelled, and coaches are a simplification: they
+keep their classes, and the coaches' level is fixed when the initiative is launched
+(coaches who later leave the district are not replaced by weaker ones).
 """
 
 from __future__ import annotations
@@ -42,11 +46,19 @@ def appoint_coaches(teachers: Teachers, portfolio: Portfolio, slot: int, setting
     portfolio.coach_level[slot] = float(best.mean())
 
 
+def intensity(settings: Settings) -> float:
+    """Share of full-intensity coaching each coached teacher gets: a coach spread over more
+    teachers than they can coach fully gives each proportionally less."""
+    c = settings.coaching
+    return min(1.0, c.coach_reach / c.caseload)
+
+
 def implementation_pace(portfolio: Portfolio, settings: Settings) -> np.ndarray | float:
     """Multiplier on each slot's implementation pace: coaching deepens it faster."""
     if not portfolio.coached.any():
         return 1.0
-    return np.where(portfolio.coached, settings.coaching.pace, 1.0)
+    boost = 1.0 + (settings.coaching.pace - 1.0) * intensity(settings)
+    return np.where(portfolio.coached, boost, 1.0)
 
 
 def coaching_gain(
@@ -63,6 +75,7 @@ def coaching_gain(
     if cols.size == 0:
         return np.zeros_like(practice)
     gap = np.maximum(portfolio.coach_level[cols][None, :] - practice[:, None], 0.0)
-    pull = settings.coaching.transfer * leadership * (effect[:, cols] * gap).sum(axis=1)
+    rate = settings.coaching.transfer * intensity(settings)
+    pull = rate * leadership * (effect[:, cols] * gap).sum(axis=1)
     # Several coaches at once cannot take a teacher past the best of them.
     return np.minimum(pull, gap.max(axis=1))

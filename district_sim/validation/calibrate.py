@@ -12,8 +12,9 @@ pattern-oriented modelling; the tolerance of each pattern is its target's accept
    are drawn over plausible ranges (shipped workforce defaults held); at each draw the
    headline (focused minus fragmented achievement in year 10, paired seeds) is measured,
    giving the range over which the headline holds.
-3. **Coaching.** A grid over the coaching settings (pace, transfer, caseload); a point is
-   accepted when the four coaching targets (small scale and at scale) all hit.
+3. **Coaching.** A grid over the coaching settings (pace, transfer, caseload); a point fits
+   when the small-scale coaching effect on achievement hits; the other coaching rows are
+   reported at the fitting points.
 
 The shipped defaults are then checked to lie in the accepted region (stage 1 re-runs them
 with more seeds). The document ``docs/calibration.md`` is written from the results.
@@ -33,7 +34,7 @@ from ..api import compare, replicate_seeds
 from ..report import interval
 from ..settings import Settings
 from . import probes
-from .targets import TARGETS
+from .targets import BY_KEY, TARGETS
 
 #: Stage 1: settings the workforce targets speak to, with wide prior ranges.
 PINNED: dict[str, tuple[float, float]] = {
@@ -173,14 +174,24 @@ def stage_two(draws: int, seeds: int, seed: int, progress=None) -> pd.DataFrame:
 
 
 def coaching_fit(params: dict[str, float], seeds: list[int]) -> dict[str, float]:
-    """Mean of each coaching target over ``seeds`` at ``params``."""
+    """Mean of each coaching target over ``seeds`` at ``params``, and the value-added gains
+    behind the instruction targets (before ``observation_validity`` converts them)."""
     overrides = {k: (int(v) if k == "coaching.caseload" else v) for k, v in params.items()}
     runs = {probe: [probes.coaching(s, treated_schools=n, overrides=overrides) for s in seeds]
             for probe, n in (("coaching_small", 2), ("coaching_scale", 20))}
-    return {t.key: float(np.mean([r[t.statistic] for r in runs[t.probe]])) for t in COACHING}
+    out = {t.key: float(np.mean([r[t.statistic] for r in runs[t.probe]])) for t in COACHING}
+    for probe, rows in runs.items():
+        out[f"{probe}_value_added"] = float(np.mean([r["value_added"] for r in rows]))
+    return out
+
+
+#: The fitted figure: the small-scale effect on achievement (student SD, no conversion).
+FITTED = "coaching_achievement_small"
 
 
 def stage_three(seeds: int, seed: int, progress=None) -> pd.DataFrame:
+    """The coaching grid. A point *fits* when the small-scale achievement effect hits; the
+    other three coaching rows are reported as checks at the fitting points."""
     grid = pd.MultiIndex.from_product(list(COACHING_GRID.values()), names=list(COACHING_GRID)).to_frame(
         index=False)
     seed_list = replicate_seeds(seed, seeds)
@@ -189,11 +200,31 @@ def stage_three(seeds: int, seed: int, progress=None) -> pd.DataFrame:
     for i, row in grid.iterrows():
         params = row.to_dict()
         fit = coaching_fit(params, seed_list)
-        rows.append({**params, **fit, "accepted": all(t.hit(fit[t.key]) for t in COACHING),
+        rows.append({**params, **fit, "fits": BY_KEY[FITTED].hit(fit[FITTED]),
+                     "accepted": all(t.hit(fit[t.key]) for t in COACHING),
                      "defaults": all(np.isclose(params[k], base[k]) for k in params)})
         if progress:
             progress(i + 1, len(grid))
     return pd.DataFrame(rows)
+
+
+def share_not_size(seeds: int, seed: int) -> dict[str, float]:
+    """The at-scale probe's programme (20 schools, about 380 teachers) inside a district ten
+    times larger: same programme size, a tenth of the workforce coached."""
+    runs = [probes.coaching(s, treated_schools=20, schools=200) for s in replicate_seeds(seed, seeds)]
+    return {k: float(np.mean([r[k] for r in runs])) for k in ("practice", "achievement")}
+
+
+def validity_band(three: pd.DataFrame) -> tuple[float, float]:
+    """The ``observation_validity`` values for which both instruction targets pass at the
+    shipped defaults (instruction = value-added gain x validity)."""
+    d = three[three["defaults"]].iloc[0]
+    low, high = 0.0, np.inf
+    for key, va in (("coaching_practice_small", d["coaching_small_value_added"]),
+                    ("coaching_practice_scale", d["coaching_scale_value_added"])):
+        t = BY_KEY[key]
+        low, high = max(low, t.low / va), min(high, t.high / va)
+    return low, high
 
 
 # --- the document ---------------------------------------------------------------------------
@@ -253,32 +284,28 @@ def _headline_table(two: pd.DataFrame) -> str:
 
 
 def _coaching_table(three: pd.DataFrame) -> str:
-    """Per caseload, the pace x transfer points that hit all four coaching targets."""
-    lines = ["| caseload | accepted (pace, transfer) points | of | at-scale / small-scale effect on "
-             "instruction (accepted points) |", "|---|---|---|---|"]
-    small, scale = "coaching_practice_small", "coaching_practice_scale"
+    """Per caseload: the points that fit, and how the held-out rows fare at them."""
+    lines = ["| caseload | (pace, transfer) points fitting the small-scale achievement effect | "
+             "of which all four coaching rows hit | at-scale / small-scale effect on achievement "
+             "(fitting points) |", "|---|---|---|---|"]
+    small, scale = "coaching_achievement_small", "coaching_achievement_scale"
     for caseload, part in three.groupby("coaching.caseload"):
-        ok = part[part["accepted"]]
+        ok = part[part["fits"]]
         points = ", ".join(f"({r['coaching.pace']:g}, {r['coaching.transfer']:g})"
                            for _, r in ok.iterrows()) or "none"
-        ratio = (ok[scale] / ok[small]).median() if len(ok) else (part[scale] / part[small]).median()
-        lines.append(f"| {caseload:g} | {points} | {len(part)} | {ratio:.2f}"
-                     f"{'' if len(ok) else ' (all points)'} |")
+        ratio = f"{(ok[scale] / ok[small]).median():.2f}" if len(ok) else "-"
+        lines.append(f"| {caseload:g} | {points} | {int(ok['accepted'].sum())} of {len(ok)} | {ratio} |")
     return "\n".join(lines)
 
 
-def _caseload_sentence(three: pd.DataFrame) -> str:
-    """How the accepted coaching region shrinks as a coach takes more teachers."""
-    counts = three.groupby("coaching.caseload")["accepted"].sum()
-    parts = ", ".join(f"{int(n)} at a caseload of {c:g}" for c, n in counts.items())
-    return f"Accepted grid points: {parts}."
-
-
-def document(one: pd.DataFrame, two: pd.DataFrame, three: pd.DataFrame, args, seconds: float) -> str:
+def document(one: pd.DataFrame, two: pd.DataFrame, three: pd.DataFrame, size: dict[str, float], args,
+             seconds: float) -> str:
     default = one[one["defaults"]].iloc[0]
     body2 = two[~two["defaults"]]
     d2 = two[two["defaults"]].iloc[0]
     shipped_ok = bool(three.loc[three["defaults"], "accepted"].all())
+    band = validity_band(three)
+    shipped = "fit, and all four coaching rows hit" if shipped_ok else "do not hit all four coaching rows"
     cmd = (f"python -m district_sim.validation.calibrate --draws {args.draws} --points {args.points} "
            f"--seeds {args.seeds} "
            f"--headline-draws {args.headline_draws} --headline-seeds {args.headline_seeds} "
@@ -319,8 +346,8 @@ def document(one: pd.DataFrame, two: pd.DataFrame, three: pd.DataFrame, args, se
         "interval of focused minus fragmented year-10 achievement excludes 0.",
         f"3. **Coaching** ({len(three)} grid points over `coaching.pace`, `coaching.transfer` and "
         f"`coaching.caseload`, {args.coaching_seeds} seeds each): the two coaching probes of the "
-        "validation (a year of coaching in 2 of 20 schools and in all 20); a point is accepted "
-        "when all four coaching targets hit.",
+        "validation (a year of coaching in 2 of 20 schools and in all 20); a point fits when the "
+        "small-scale effect on achievement hits, and the other three rows are reported there.",
         "",
         "Targets outside these stages are pinned by construction, not by search: superintendent "
         "tenure (a yearly leaving chance of 1/`leadership.superintendent_tenure_years` gives that "
@@ -364,19 +391,32 @@ def document(one: pd.DataFrame, two: pd.DataFrame, three: pd.DataFrame, args, se
         "",
         "## Stage 3: coaching",
         "",
-        f"Shipped defaults: {'accepted' if shipped_ok else 'not accepted'} "
-        f"({int(three['accepted'].sum())} of {len(three)} grid points accepted).",
+        f"Shipped defaults: {shipped}. "
+        f"{int(three['fits'].sum())} of {len(three)} grid points fit the small-scale effect on "
+        f"achievement; {int(three['accepted'].sum())} also hit the other three rows.",
         "",
         _coaching_table(three),
         "",
-        "Pace and transfer trade off along a ridge (faster implementation, less transfer a "
-        "month): the small-scale trials pin the effect a year of coaching has, not how it splits "
-        "between them, so the pair is pinned only jointly. The at-scale effect is not fitted: it "
-        "follows from coaches being drawn ever deeper from the workforce and from the programme "
-        "outrunning the strategy's budget, and it depends on the caseload: the fewer teachers a "
-        "coach takes, the more coaches a district-wide programme needs and the further it "
-        f"reaches. {_caseload_sentence(three)} The shipped 10 is the intensive-trial end of the "
-        "10-20 range practice reports.",
+        "Only the small-scale effect on achievement is fitted (student SD, no conversion). Pace "
+        "and transfer trade off along a ridge (faster implementation, less transfer a month): "
+        "that figure pins the effect a year of coaching has, not how it splits between them. The "
+        "other three rows are checks at the fitting points, but not untouched ones: the shipped "
+        "caseload (10, the intensive end of the 10-20 range practice reports) and pace (6) were "
+        "chosen knowing them. A larger caseload coaches each teacher less (`coaching.coach_reach`) "
+        "and needs fewer coaches, so it weakens coaching at every scale.",
+        "",
+        f"*The instruction rows depend on a conversion.* With the defaults, both pass for "
+        f"`coaching.observation_validity` between {band[0]:.2f} and {band[1]:.2f}; the MET "
+        "project's correlations span about 0.1-0.35 (Kane and Staiger 2012), so these two rows "
+        "confirm the achievement row only given a validity in the upper half of that range.",
+        "",
+        f"*Share, not size.* The same 20-school programme (about 380 teachers) in a district of "
+        f"200 schools gives {size['practice']:.2f} on instruction and {size['achievement']:.3f} on "
+        "achievement, as much as the small programme: in the model coaching weakens with the "
+        "share of the district's workforce it must draw coaches from, and with its cost against "
+        "the strategy's budget, not with the number of teachers as such. Kraft, Blazar and "
+        "Hogan's at-scale figure is for programmes of 100+ teachers; the model reproduces it "
+        "for a programme that covers a whole 20-school district.",
         "",
         "## Chosen values",
         "",
@@ -389,7 +429,8 @@ def document(one: pd.DataFrame, two: pd.DataFrame, three: pd.DataFrame, args, se
         "support-ratio target, missed on many seeds) to 1.0, inside its accepted stretch. The "
         "validation before this run had set `teachers.novice_gap` to 0.09. The coaching settings "
         "(`coaching.pace` 6, `coaching.transfer` 0.4, `coaching.caseload` 10) were chosen from "
-        "stage 3's accepted points, in the middle of the small-scale ranges. The profile grid is "
+        "stage 3's points that hit all four coaching rows, in the middle of the small-scale ranges. "
+        "The profile grid is "
         "coarse (13 steps): a default at the end of its accepted stretch (e.g. "
         "`teachers.base_turnover`) means the next grid step misses, not that the default is "
         "marginal; docs/validation.md checks the defaults on 20 seeds.",
@@ -428,10 +469,11 @@ def main(argv: list[str] | None = None) -> int:
     two = stage_two(args.headline_draws, args.headline_seeds, args.seed, say("stage 2"))
     print(file=sys.stderr)
     three = stage_three(args.coaching_seeds, args.seed, say("stage 3"))
+    size = share_not_size(args.coaching_seeds, args.seed)
     print(file=sys.stderr)
     seconds = time.perf_counter() - start
     tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(document(one, two, three, args, seconds))
+    tmp.write_text(document(one, two, three, size, args, seconds))
     tmp.replace(out)
     (out.parent / "validation").mkdir(exist_ok=True)
     data = out.parent / "validation" / "calibration_draws.csv"

@@ -8,7 +8,9 @@ nothing, removed from ``focused`` it may cost much. The Shapley value averages a
 effect over every order of pulling the levers, so the shares add up to the gap exactly and
 interaction is split evenly among the levers involved. With k levers that takes every one
 of the 2^k combinations, each run on the same seeds (common random numbers), so every
-difference between combinations is paired within a replicate.
+difference between combinations is paired within a replicate: the same district, students
+and environment draws, though a lever that changes how many initiatives are drawn moves
+the later initiative draws out of step.
 """
 
 from __future__ import annotations
@@ -236,8 +238,8 @@ def decomposition_markdown(df: pd.DataFrame) -> str:
     """The table for docs/validation.md, levers by Shapley share, the gap last, and a line
     saying how far the one-at-a-time effects miss the gap (the interaction)."""
     levers = df[df["lever"] != ALL].sort_values("shapley", ascending=False)
-    lines = ["| lever | fragmented → focused | Shapley share [95%] | share of gap | "
-             "added alone to fragmented [95%] | removed alone from focused [95%] |",
+    lines = ["| lever | fragmented → focused | Shapley value, SD [95%] | share of gap | "
+             "gain when added alone to fragmented [95%] | loss when removed alone from focused [95%] |",
              "|---|---|---|---|---|---|"]
     for r in [*levers.itertuples(), *df[df["lever"] == ALL].itertuples()]:
         name = f"`{r.lever}`" if r.lever != ALL else f"**{r.lever}** (the gap)"
