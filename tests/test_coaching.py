@@ -117,3 +117,14 @@ def test_a_coach_spread_over_more_teachers_coaches_each_less():
     assert spread == pytest.approx(full / 4)
     boost = coaching.implementation_pace(p, wide)[k]
     assert boost == pytest.approx(1 + (base.coaching.pace - 1) / 4)
+
+
+def test_no_shipped_scenario_coaches():
+    """Coaching a district for years is extrapolation (docs/model.md section 11): no shipped
+    scenario may rest on it."""
+    from district_sim.scenarios import named_files, scenario_dirs
+
+    names = list(named_files(scenario_dirs()))
+    assert len(names) >= 10
+    for name in names:
+        assert ds.load_scenario(name).strategy.coaching_share == 0.0, name
