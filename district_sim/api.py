@@ -25,7 +25,7 @@ Scenario = str | os.PathLike | Settings
 def _check_years(years: float) -> int:
     try:
         months = round(float(years) * 10)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # inf and nan cannot be rounded
         raise SettingsError(f"years must be a number between 0.1 and 200, got {years!r}") from None
     if not 1 <= months <= 2000:
         raise SettingsError(f"years must be between 0.1 and 200, got {years!r}")
@@ -89,6 +89,8 @@ def compare(
     """
     if isinstance(scenarios, str | os.PathLike | Settings):
         scenarios = [scenarios]
+    if not isinstance(scenarios, Sequence):
+        raise SettingsError(f"scenarios must be a name or a list of names, got {scenarios!r}")
     if not scenarios:
         raise SettingsError("compare needs at least one scenario")
     if isinstance(replicates, bool) or not isinstance(replicates, int) or not 1 <= replicates <= 10_000:

@@ -33,10 +33,35 @@ MONTHS_PER_YEAR = 10
 STREAMS = ("environment", "leadership", "initiatives", "teachers", "students", "succession")
 
 
+def _checked(settings: Settings | None, seed: int) -> tuple[Settings, int]:
+    """Refuse what would fail deep inside with a foreign message: a non-Settings, a bad seed,
+    or Settings edited in place into something the schema forbids (re-validated whole)."""
+    if settings is None:
+        settings = Settings()
+    elif not isinstance(settings, Settings):
+        raise SettingsError(f"DistrictModel needs a Settings (load_scenario makes one), got {settings!r}")
+    else:
+        try:
+            settings = Settings.model_validate(settings.model_dump())
+        except ValueError as err:  # pydantic's ValidationError is a ValueError
+            from .settings import describe_validation_error
+
+            raise SettingsError(describe_validation_error(err)) from None
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise SettingsError(f"seed must be a whole number >= 0, got {seed!r}")
+    return settings, int(seed)
+
+
 def calendar(time: float) -> tuple[int, int]:
     """(year, month) of the school month that starts after ``time`` (both from 1)."""
     index = int(math.floor(time + 1e-9))
     return index // MONTHS_PER_YEAR + 1, index % MONTHS_PER_YEAR + 1
+
+
+def _index(i: int, n: int, what: str) -> int:
+    if isinstance(i, bool) or not isinstance(i, int | np.integer) or not 0 <= i < n:
+        raise SettingsError(f"{what} must be a whole number between 0 and {n - 1}, got {i!r}")
+    return int(i)
 
 
 class DistrictModel(mesa.Model):
@@ -50,8 +75,9 @@ class DistrictModel(mesa.Model):
     """
 
     def __init__(self, settings: Settings | None = None, seed: int = 0) -> None:
+        settings, seed = _checked(settings, seed)
         super().__init__(rng=seed)
-        self.settings = settings if settings is not None else Settings()
+        self.settings = settings
         self.seed = seed
         children = np.random.SeedSequence(seed).spawn(len(STREAMS))
         self.streams = {name: np.random.default_rng(s) for name, s in zip(STREAMS, children, strict=True)}
@@ -261,10 +287,10 @@ class DistrictModel(mesa.Model):
 
     def teacher(self, i: int):
         """A read-only view of teacher ``i`` (the arrays stay the truth)."""
-        return self.teachers.view(i)
+        return self.teachers.view(_index(i, self.teachers.n, "teacher"))
 
     def student(self, i: int):
-        return self.students.view(i)
+        return self.students.view(_index(i, self.students.n, "student"))
 
     def results(self):
         """The monthly record as a DataFrame (one row a school month)."""

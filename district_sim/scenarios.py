@@ -85,5 +85,7 @@ def load_scenario(
     """A validated scenario, by name (``"focused"``), by path, or as given, with dotted
     overrides applied (``{"district.students": 5000}``)."""
     is_settings = isinstance(name_or_path, Settings)
+    if not is_settings and not isinstance(name_or_path, str | os.PathLike):
+        raise SettingsError(f"scenario must be a name, a TOML path or a Settings, got {name_or_path!r}")
     data = name_or_path.model_dump() if is_settings else scenario_data(name_or_path)
     return validate(apply_overrides(data, overrides))

@@ -763,6 +763,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise SettingsError(f"{path}: no such file") from None
     except tomllib.TOMLDecodeError as err:
         raise SettingsError(f"{path}: malformed TOML: {err}") from None
+    except UnicodeDecodeError:
+        raise SettingsError(f"{path}: not a text (UTF-8) TOML file") from None
     except OSError as err:
         raise SettingsError(f"{path}: cannot read: {err.strerror}") from None
 
@@ -805,6 +807,8 @@ def apply_overrides(data: dict[str, Any], overrides: dict[str, Any] | None) -> d
     Unknown keys are rejected here, with the known ones listed, rather than later by
     the schema, so that a typo in an override names the typo.
     """
+    if overrides is not None and not isinstance(overrides, dict):
+        raise SettingsError(f"overrides must be a dict of dotted settings to values, got {overrides!r}")
     out = copy.deepcopy(data)
     for dotted, value in (overrides or {}).items():
         if not isinstance(dotted, str) or not dotted:

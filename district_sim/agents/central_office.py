@@ -81,6 +81,7 @@ class CentralOffice(mesa.Agent):
             invested = np.where(depth < threshold, depth / threshold, 0.0) * adopted
             c = model.teachers.cynicism
             c += model.settings.teachers.cynicism_rate * invested * (1.0 - c)
+            np.clip(c, 0.0, 1.0, out=c)  # a steep cynicism_rate must not overshoot the scale
         model.teachers.depth[:, slot] = 0.0
         model.portfolio.retire(slot, paid_back)
 

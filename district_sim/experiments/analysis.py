@@ -45,15 +45,15 @@ def load(folder: Path) -> tuple[pd.DataFrame, dict, ExperimentFile, pd.DataFrame
     if manifest is None:
         raise SettingsError(f"{folder}: not a sweep folder (no manifest.json)")
     spec = ExperimentFile.model_validate(read_toml(folder / store.EXPERIMENT))
-    runs = pd.read_parquet(folder / store.RUNS)
+    runs = store.read_parquet(folder / store.RUNS)
     note = ""
     if (folder / store.RESULTS).is_file():
-        df = pd.read_parquet(folder / store.RESULTS)
+        df = store.read_parquet(folder / store.RESULTS)
     else:
         parts = store.part_files(folder)
         if not parts:
             raise SettingsError(f"{folder}: no finished runs yet")
-        df = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+        df = pd.concat([store.read_parquet(p) for p in parts], ignore_index=True)
         df = df.sort_values(["run_id", "year", "month"], kind="stable").reset_index(drop=True)
         note = f"partial sweep: {df['run_id'].nunique()} of {manifest['runs_total']} runs finished"
     return df, manifest, spec, runs, note

@@ -144,8 +144,33 @@ def run_seeds(seed: int, points: int, replicates: int, seeding: str) -> np.ndarr
 # --- the plan ----------------------------------------------------------------------------------------
 
 
+#: Every design point is validated and held as Settings before anything runs (so a bad
+#: point fails at once); this bounds the memory that takes (a few GB at most).
+MAX_POINTS = 100_000
+
+
+def design_size(exp: Experiment) -> int:
+    """How many points the design will have, known before sampling it."""
+    d, k = exp.design, len(exp.keys)
+    if d.kind == "factorial":
+        return math.prod(len(_levels(v)) for v in exp.vary)
+    if d.kind == "lhs":
+        return d.samples
+    if d.kind == "sobol":
+        return d.samples * ((2 * k + 2) if d.second_order else (k + 2))
+    return d.samples * (k + 1)  # morris trajectories
+
+
+def _check_points(exp: Experiment) -> None:
+    n = design_size(exp)
+    if n > MAX_POINTS:
+        raise SettingsError(f"design: {n} design points; at most {MAX_POINTS} (lower design.samples or "
+                            "the steps, or split the study into several experiment files)")
+
+
 def points(exp: Experiment) -> Plan:
     """Every design point's values and validated settings, and each run's seed."""
+    _check_points(exp)
     unit = unit_sample(exp)
     if unit is None:
         rows = [dict(zip(exp.keys, combo, strict=True))
@@ -170,7 +195,7 @@ def points(exp: Experiment) -> Plan:
             settings.append(validate(data))
         except SettingsError as err:
             at = ", ".join(f"{k}={v!r}" for k, v in row.items())
-            raise SettingsError(f"{err} (at {at})") from None
+            raise SettingsError(f"{err} (at {at})" if at else str(err)) from None
         values.append({k: _cast(kinds[k], v) for k, v in row.items()})
     seeds = run_seeds(exp.spec.seed, len(rows), exp.spec.replicates, exp.spec.seeding)
     return Plan(list(exp.keys), values, settings, exp.spec.replicates, seeds, unit, kinds)

@@ -65,9 +65,23 @@ def read_manifest(out: Path) -> dict[str, Any] | None:
     if not path.is_file():
         return None
     try:
-        return json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as err:
+        manifest = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as err:
         raise SettingsError(f"{path}: unreadable manifest ({err}); use a new --out") from None
+    experiment = manifest.get("experiment") if isinstance(manifest, dict) else None
+    if not isinstance(experiment, dict) or "sha256" not in experiment:
+        raise SettingsError(f"{path}: not a district-sim sweep manifest; use a new --out")
+    return manifest
+
+
+def read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """A stored table, or one line naming the damaged file (a part file that cannot be read
+    can be deleted: --resume then runs its runs again)."""
+    try:
+        return pd.read_parquet(path, columns=columns)
+    except Exception as err:  # pyarrow raises several kinds for a damaged file
+        raise SettingsError(f"{path}: not a readable Parquet file ({type(err).__name__}); delete it "
+                            "to run its runs again with --resume, or use a new --out") from None
 
 
 def part_files(out: Path) -> list[Path]:
@@ -76,14 +90,12 @@ def part_files(out: Path) -> list[Path]:
 
 def finished_runs(out: Path) -> set[int]:
     """Run ids held by part files (temporary files of a killed sweep are removed)."""
-    import pyarrow.parquet as pq
-
     parts = out / PARTS
     for stale in parts.glob(".*.tmp"):
         stale.unlink(missing_ok=True)
     done: set[int] = set()
     for path in part_files(out):
-        ids = set(pq.read_table(path, columns=["run_id"]).column("run_id").to_pylist())
+        ids = set(read_parquet(path, columns=["run_id"])["run_id"].tolist())
         if ids & done:
             raise SettingsError(f"{path}: holds runs already stored in another part file")
         done |= ids
@@ -97,7 +109,7 @@ def write_part(out: Path, df: pd.DataFrame) -> Path:
 
 def consolidate(out: Path, n_runs: int) -> pd.DataFrame:
     """All part files as one table sorted by run, then time; checked complete and unique."""
-    frames = [pd.read_parquet(p) for p in part_files(out)]
+    frames = [read_parquet(p) for p in part_files(out)]
     df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     df = df.sort_values(["run_id", "year", "month"], kind="stable").reset_index(drop=True)
     runs = set(df["run_id"].unique()) if len(df) else set()

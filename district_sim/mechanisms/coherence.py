@@ -56,7 +56,7 @@ class Elements:
         core = core_demand * portfolio.adoption.shape[0]
         total = carried.sum() + core
         aligned = carried[portfolio.aligned].sum() + core
-        self.portfolio_alignment = float(aligned / total) if total > 0 else 1.0
+        self.portfolio_alignment = min(1.0, float(aligned / total)) if total > 0 else 1.0
         self.load_fit = float(teachers.attention_met.mean())
         self.coherence = coherence_index(self)
 

@@ -90,6 +90,8 @@ def step_teachers(
     adopt = school_adopt.take(teachers.school, axis=0)
     total = (school_adopt * portfolio.teacher_demand).sum(axis=1).take(teachers.school)
     capacity = settings.capacity.teacher_attention * (1.0 - tch.fatigue_capacity_loss * teachers.fatigue)
+    # A fully fatigued teacher who loses all capacity still has a sliver: no 0/0 below.
+    np.maximum(capacity, 1e-12, out=capacity)
     if not mech.attention_limit:
         # Ablation: attention constrains nothing; every initiative gets what it asks for,
         # so there is no rationing, no overload and no dip from spreading thin.

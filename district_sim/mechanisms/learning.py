@@ -128,4 +128,5 @@ def summer_cohorts(
     students.enrolled[idx] = u[0, idx] < fill
     students.high_need[idx] = u[1, idx] < schools.poverty[students.school[idx]]
     students.achievement[idx] = intake(n, students.high_need[idx], students.grade[idx], baseline, rng)
-    students.engagement[idx] = baseline["engagement"] - baseline["engagement_gap"] * students.high_need[idx]
+    entering = baseline["engagement"] - baseline["engagement_gap"] * students.high_need[idx]
+    students.engagement[idx] = np.clip(entering, 0.0, 1.0)
