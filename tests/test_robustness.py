@@ -103,3 +103,14 @@ def test_a_design_too_large_to_hold_is_refused_before_sampling(tmp_path):
     exp.write_text('base = "focused"\nyears = 1\n[[vary]]\nsetting = "strategy.buffering"\n'
                    'range = [0.0, 1.0]\n[design]\nkind = "morris"\nsamples = 1000000\n')
     one_line_error(cli("sweep", str(exp), "--out", str(tmp_path / "o")), "design points")
+
+
+def test_the_page_names_a_bad_host_and_a_busy_port():
+    import socket
+
+    one_line_error(cli("ui", "--host", "999.999.1.1", "--port", "8799"), "--host 999.999.1.1")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        one_line_error(cli("ui", "--port", str(port)), "already in use")

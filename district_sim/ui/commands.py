@@ -22,8 +22,9 @@ def cmd_ui(args) -> int:
 
     if not 1 <= args.port <= 65535:
         raise SettingsError(f"--port must be between 1 and 65535, got {args.port}")
-    if not server.port_free(args.host, args.port):
-        raise SettingsError(f"--port {args.port}: already in use on {args.host} (pick another with --port)")
+    problem = server.bind_problem(args.host, args.port)
+    if problem:
+        raise SettingsError(problem)
     if not server.assets_ready():
         print(f"district-sim: warning: Solara's page scripts are not cached in {server.assets_dir()}; "
               "the page needs internet access to load them. Run .ci/solara-assets once to cache "

@@ -8,6 +8,7 @@ the tests point Solara at it. No Solara import here: the command line starts fas
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import subprocess
@@ -50,13 +51,22 @@ def server_command(host: str, port: int, app: str = APP) -> list[str]:
             "--production", "--no-open"]
 
 
-def port_free(host: str, port: int) -> bool:
+def bind_problem(host: str, port: int) -> str | None:
+    """Why the page could not listen at host:port, in words (None if it can)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         try:
             s.bind((host, port))
-        except OSError:
-            return False
-    return True
+        except socket.gaierror:
+            return f"--host {host}: not an address of this machine"
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                return f"--port {port}: already in use on {host} (pick another with --port)"
+            return f"--host {host}: cannot listen there ({err.strerror})"
+    return None
+
+
+def port_free(host: str, port: int) -> bool:
+    return bind_problem(host, port) is None
 
 
 def free_port(host: str = "127.0.0.1") -> int:
