@@ -51,6 +51,23 @@ class _Section(BaseModel):
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_truth_for_numbers(cls, data: Any) -> Any:
+        """``true`` for a number or ``1`` for a switch is a slip, not a value: pydantic would
+        quietly read them as 1.0 and True."""
+        if not isinstance(data, dict):
+            return data
+        for name, value in data.items():
+            field = cls.model_fields.get(name)
+            if field is None:
+                continue
+            if field.annotation in (float, int) and isinstance(value, bool):
+                raise ValueError(f"{name} must be a number, got {value!r}")
+            if field.annotation is bool and not isinstance(value, bool):
+                raise ValueError(f"{name} must be true or false, got {value!r}")
+        return data
+
 
 class District(_Section):
     students: int = Field(
@@ -727,12 +744,25 @@ def describe_validation_error(err: ValidationError) -> str:
         allowed = _range_text(loc)
         got = e.get("input")
         text = msg if not loc else f"{dotted}: {msg}"
+        if loc and msg.split(" ", 1)[0] in _fields_at(loc):  # a section's check names its field
+            text, allowed, got = f"{dotted}.{msg}", "", None
         if allowed and "must be" not in msg:
             text += f" ({allowed})"
         if got is not None and not isinstance(got, dict | list) and "got" not in msg:
             text += f", got {got!r}"
         lines.append(text)
     return "; ".join(lines)
+
+
+def _fields_at(loc: tuple) -> dict[str, Any]:
+    """The fields of the table at ``loc`` ({} if ``loc`` is not a table)."""
+    model: Any = Settings
+    for part in loc:
+        fields = getattr(model, "model_fields", None)
+        if fields is None or not isinstance(part, str) or part not in fields:
+            return {}
+        model = fields[part].annotation
+    return getattr(model, "model_fields", {}) or {}
 
 
 def _known_keys_hint(section: tuple) -> str:
