@@ -116,8 +116,10 @@ def test_the_page_names_a_bad_host_and_a_busy_port():
         one_line_error(cli("ui", "--port", str(port)), "already in use")
 
 
-@pytest.mark.parametrize("override, says", [({"strategy.buffering": True}, "strategy.buffering must be a number"),
-                                            ({"mechanisms.fatigue": 1}, "mechanisms.fatigue must be true or false")])
+@pytest.mark.parametrize("override, says", [
+    ({"strategy.buffering": True}, "strategy.buffering must be a number"),
+    ({"mechanisms.fatigue": 1}, "mechanisms.fatigue must be true or false"),
+])
 def test_a_truth_value_for_a_number_is_a_slip_not_a_value(override, says):
     with pytest.raises(ValueError, match=says):
         ds.load_scenario("focused", override)

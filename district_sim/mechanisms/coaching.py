@@ -53,10 +53,8 @@ def intensity(settings: Settings) -> float:
     return min(1.0, c.coach_reach / c.caseload)
 
 
-def implementation_pace(portfolio: Portfolio, settings: Settings) -> np.ndarray | float:
+def implementation_pace(portfolio: Portfolio, settings: Settings) -> np.ndarray:
     """Multiplier on each slot's implementation pace: coaching deepens it faster."""
-    if not portfolio.coached.any():
-        return 1.0
     boost = 1.0 + (settings.coaching.pace - 1.0) * intensity(settings)
     return np.where(portfolio.coached, boost, 1.0)
 

@@ -105,7 +105,8 @@ def step_teachers(
     depth = teachers.depth
     willing = 1.0 - tch.cynicism_drag * teachers.cynicism
     drive = ini.learning_rate * engaged * portfolio.funding * willing[:, None]
-    drive *= implementation_pace(portfolio, settings)  # coaching deepens implementation faster
+    if portfolio.coached.any():
+        drive *= implementation_pace(portfolio, settings)  # coaching deepens implementation faster
     depth += drive * (1.0 - depth) - ini.depth_decay * (portfolio.active - engaged) * depth
     np.clip(depth, 0.0, 1.0, out=depth)
     teachers.dip = implementation_dip(depth, engaged * portfolio.teacher_demand,
@@ -118,8 +119,10 @@ def step_teachers(
     headroom = np.clip((tch.practice_mean + 3 * tch.practice_sd - teachers.practice)
                        / (3 * tch.practice_sd + 1e-12), 0.0, 2.0)
     lead_t = lead[teachers.school]
-    coached = coaching_gain(teachers.practice, effect, portfolio, settings, lead_t)
-    teachers.practice += ini.practice_gain * on_practice * lead_t * headroom + coached
+    gain = ini.practice_gain * on_practice * lead_t * headroom
+    if (portfolio.coached & portfolio.active).any():
+        gain += coaching_gain(teachers.practice, effect, portfolio, settings, lead_t)
+    teachers.practice += gain
     _school_core(schools, teachers, effect, portfolio, settings, lead)
 
     if mech.fatigue:
