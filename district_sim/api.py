@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import calendar
 from .model import DistrictModel
 from .scenarios import load_scenario
 from .settings import Settings, SettingsError
@@ -24,7 +25,7 @@ Scenario = str | os.PathLike | Settings
 
 def _check_years(years: float) -> int:
     try:
-        months = round(float(years) * 10)
+        months = calendar.months(float(years))
     except (TypeError, ValueError, OverflowError):  # inf and nan cannot be rounded
         raise SettingsError(f"years must be a number between 0.1 and 200, got {years!r}") from None
     if not 1 <= months <= 2000:

@@ -9,24 +9,23 @@ office and the principals are Mesa agents.
 
 from __future__ import annotations
 
-import math
-
 import mesa
 import numpy as np
 from mesa.time import Priority, Schedule
 
 from .agents.central_office import CentralOffice
-from .agents.schools import Principal, Schools, advocacy
-from .agents.students import Students
-from .agents.teachers import Teachers
+from .agents.principals import Principal, advocacy
+from .calendar import MONTHS_PER_YEAR, SUMMER_AFTER, calendar, months, year_start
 from .mechanisms import implementation, learning, turnover
 from .mechanisms.coherence import Elements
-from .mechanisms.initiatives import Portfolio
 from .mechanisms.shocks import ShockEvent, ShockState, draw_random_shocks
 from .observe import REPORTERS, summarise_students
 from .settings import Settings, SettingsError
+from .state.portfolio import Portfolio
+from .state.schools import Schools
+from .state.students import Students
+from .state.teachers import Teachers
 
-MONTHS_PER_YEAR = 10
 # Appending a stream keeps the others' draws (SeedSequence children are indexed).
 # "succession" is drawn only when a superintendent leaves, so a departure in one scenario
 # does not shift the principals' draws that another scenario with the same seed shares.
@@ -50,12 +49,6 @@ def _checked(settings: Settings | None, seed: int) -> tuple[Settings, int]:
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise SettingsError(f"seed must be a whole number >= 0, got {seed!r}")
     return settings, int(seed)
-
-
-def calendar(time: float) -> tuple[int, int]:
-    """(year, month) of the school month that starts after ``time`` (both from 1)."""
-    index = int(math.floor(time + 1e-9))
-    return index // MONTHS_PER_YEAR + 1, index % MONTHS_PER_YEAR + 1
 
 
 def _index(i: int, n: int, what: str) -> int:
@@ -95,8 +88,8 @@ class DistrictModel(mesa.Model):
         self._last_summer_achievement = self.achievement_mean()
         self._start_year()
         for shock in self.settings.shocks:
-            self.schedule_shock(shock, at=(shock.year - 1) * MONTHS_PER_YEAR + 0.5, source="scenario")
-        self.schedule_recurring(self.summer, Schedule(interval=MONTHS_PER_YEAR, start=MONTHS_PER_YEAR),
+            self.schedule_shock(shock, at=year_start(shock.year) + 0.5, source="scenario")
+        self.schedule_recurring(self.summer, Schedule(interval=MONTHS_PER_YEAR, start=SUMMER_AFTER),
                                 priority=Priority.LOW)
         self.datacollector = mesa.DataCollector(model_reporters=REPORTERS)
 
@@ -283,7 +276,7 @@ class DistrictModel(mesa.Model):
 
     def run_years(self, years: float) -> None:
         """Advance by whole school years (ten months and the summer after each)."""
-        self.run_for(int(round(years * MONTHS_PER_YEAR)))
+        self.run_for(months(years))
 
     def teacher(self, i: int):
         """A read-only view of teacher ``i`` (the arrays stay the truth)."""

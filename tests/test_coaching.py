@@ -8,11 +8,12 @@ import pandas as pd
 import pytest
 
 import district_sim as ds
-from district_sim.agents.schools import Schools
-from district_sim.agents.teachers import Teachers
 from district_sim.mechanisms import coaching, implementation
-from district_sim.mechanisms.initiatives import PRACTICE, Initiative, Portfolio, design_initiative
+from district_sim.mechanisms.initiatives import design_initiative
 from district_sim.model import DistrictModel
+from district_sim.state.portfolio import PRACTICE, Initiative, Portfolio
+from district_sim.state.schools import Schools
+from district_sim.state.teachers import Teachers
 
 from .conftest import SMALL, paired_interval
 

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 import district_sim as ds
-from district_sim.agents.schools import Schools
-from district_sim.agents.teachers import Teachers
 from district_sim.mechanisms import implementation, turnover
 from district_sim.mechanisms.coherence import Elements, coherence_index
-from district_sim.mechanisms.initiatives import PRACTICE, Initiative, Portfolio
 from district_sim.model import DistrictModel
+from district_sim.state.portfolio import PRACTICE, Initiative, Portfolio
+from district_sim.state.schools import Schools
+from district_sim.state.teachers import Teachers
 
 from .conftest import SMALL
 

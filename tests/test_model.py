@@ -157,7 +157,7 @@ def test_teacher_shortage_raises_turnover():
 
 def test_agents_are_mesa_agents_and_views_read_the_arrays():
     from district_sim.agents.central_office import CentralOffice
-    from district_sim.agents.schools import Principal
+    from district_sim.agents.principals import Principal
 
     m = DistrictModel(ds.load_scenario("focused", SMALL), seed=0)
     m.run_for(12)

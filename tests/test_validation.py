@@ -119,10 +119,10 @@ def test_validate_errors_are_one_line(args, says, tmp_path):
 
 def test_a_strong_professional_environment_teaches_more_not_just_sooner():
     """Kraft and Papay 2014: ten-year improvement differs by environment; the gain is kept."""
-    from district_sim.agents.schools import Schools
-    from district_sim.agents.teachers import Teachers
     from district_sim.mechanisms.implementation import age_teachers
     from district_sim.settings import Settings
+    from district_sim.state.schools import Schools
+    from district_sim.state.teachers import Teachers
 
     settings = Settings()
     schools = Schools(np.array([0.5, 0.5]))

@@ -12,7 +12,8 @@ import mesa
 import numpy as np
 
 from ..mechanisms.coaching import appoint_coaches
-from ..mechanisms.initiatives import Initiative, design_initiative
+from ..mechanisms.initiatives import design_initiative
+from ..state.portfolio import Initiative
 
 
 class CentralOffice(mesa.Agent):

@@ -6,8 +6,8 @@ replicates, years and the metrics to keep. :func:`run_sweep` runs it and returns
 results; :func:`analyze` summarises a finished sweep's folder.
 """
 
+from .files import load_experiment
 from .runner import run_sweep
-from .spec import load_experiment
 
 
 def analyze(folder, metrics=None, figures=True):

@@ -12,8 +12,8 @@ from ..settings import SettingsError
 
 
 def cmd_sweep(args) -> int:
+    from .files import load_experiment
     from .runner import run_sweep
-    from .spec import load_experiment
 
     exp = load_experiment(args.file)
     out = Path(args.out) if args.out else Path("sweeps") / exp.name

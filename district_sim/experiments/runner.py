@@ -24,7 +24,8 @@ import pandas as pd
 
 from ..settings import SettingsError
 from . import store
-from .spec import SCENARIO_KEY, Experiment, load_experiment
+from .files import load_experiment
+from .spec import SCENARIO_KEY, Experiment
 
 #: Bounds on a task's work: long enough that per-task costs (a few ms: scheduling, moving
 #: results, one part file) stay small; short enough that the progress bar moves, workers

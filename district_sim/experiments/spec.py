@@ -19,8 +19,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .. import calendar
 from ..report import HEADLINE
-from ..scenarios import named_files, resolve_named, scenario_data, search_dirs
+from ..scenarios import scenario_data
 from ..settings import (
     SHOCK_KINDS,
     SHOCK_MAGNITUDES,
@@ -28,7 +29,6 @@ from ..settings import (
     SettingsError,
     apply_overrides,
     flatten,
-    read_toml,
     validate,
 )
 
@@ -126,7 +126,7 @@ class ExperimentFile(_Table):
 # --- one-line messages ------------------------------------------------------------------------
 
 
-def _describe(err: ValidationError, where: str) -> str:
+def describe_error(err: ValidationError, where: str) -> str:
     lines = []
     for e in err.errors():
         loc = ".".join(str(p) for p in e["loc"]) or "experiment"
@@ -286,50 +286,13 @@ class Experiment:
 
     @property
     def months(self) -> int:
-        return self.spec.years * 10
+        return calendar.months(self.spec.years)
 
 
 def _get(data: dict[str, Any], dotted: str) -> Any:
     for part in dotted.split("."):
         data = data[part]
     return data
-
-
-def experiment_dirs() -> list[Path]:
-    """$DISTRICT_SIM_EXPERIMENTS, the source tree's ``experiments/``, the installed copy."""
-    return search_dirs("DISTRICT_SIM_EXPERIMENTS", "experiments")
-
-
-def experiment_files() -> dict[str, Path]:
-    return named_files(experiment_dirs())
-
-
-def resolve_experiment(name_or_path: str | os.PathLike) -> Path:
-    return resolve_named(name_or_path, experiment_files(), "experiment")
-
-
-def load_experiment(name_or_path: str | os.PathLike) -> Experiment:
-    """Read and check an experiment file (a name from ``experiments/`` or a path).
-
-    Checks the file's own keys, then that every varied value, and every design point, makes
-    valid settings for the base scenario; raises :class:`SettingsError` in one line.
-    """
-    from . import design  # the sample points are part of what is checked
-
-    path = resolve_experiment(name_or_path)
-    data = read_toml(path)
-    try:
-        spec = ExperimentFile.model_validate(data)
-    except ValidationError as err:
-        raise SettingsError(_describe(err, str(path))) from None
-    try:
-        exp = Experiment(spec, path, path.read_bytes())
-        check(exp)
-        exp.plan = design.points(exp)  # builds and validates every run's settings
-    except SettingsError as err:
-        text = str(err)
-        raise SettingsError(text if text.startswith(str(path)) else f"{path}: {text}") from None
-    return exp
 
 
 def check(exp: Experiment) -> None:

@@ -22,9 +22,9 @@ import math
 
 import numpy as np
 
-from ..agents.teachers import Teachers
 from ..settings import Settings
-from .initiatives import Portfolio
+from ..state.portfolio import Portfolio
+from ..state.teachers import Teachers
 
 
 def coaches_needed(teachers_coached: float, settings: Settings) -> int:

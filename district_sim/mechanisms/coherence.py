@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..agents.schools import Schools
-from ..agents.teachers import Teachers
 from ..settings import Elements as ElementRates
-from .initiatives import Portfolio
+from ..state.portfolio import Portfolio
+from ..state.schools import Schools
+from ..state.teachers import Teachers
 
 ELEMENTS = ("culture", "structures", "systems", "resources", "stakeholders")
 

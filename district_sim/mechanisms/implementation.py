@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..agents.schools import Schools
-from ..agents.teachers import Teachers
+from ..calendar import MONTH
 from ..settings import Settings
+from ..state.portfolio import CONTENT, ENGAGEMENT, PRACTICE, Portfolio
+from ..state.schools import Schools
+from ..state.teachers import Teachers
 from .coaching import coaching_gain, implementation_pace
-from .initiatives import CONTENT, ENGAGEMENT, PRACTICE, Portfolio
 
 #: A month is a tenth of a school year.
-MONTH = 0.1
 
 
 def leadership_multiplier(schools: Schools) -> np.ndarray:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..agents.schools import Schools
-from ..agents.students import NORM_GAIN, Students
+from ..calendar import MONTH
 from ..settings import Settings
-
-MONTH = 0.1
+from ..state.schools import Schools
+from ..state.students import NORM_GAIN, Students
 
 
 def yearly_growth(

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..calendar import MONTHS_PER_YEAR as MONTHS
 from ..settings import SHOCK_KINDS, Shock
-
-MONTHS = 10
 
 
 @dataclass

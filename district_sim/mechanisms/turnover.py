@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..agents.schools import Schools
-from ..agents.teachers import Teachers
 from ..settings import Settings
+from ..state.schools import Schools
+from ..state.teachers import Teachers
 
 #: Support of a typical school: average leadership, an unstretched principal, full trust.
 SUPPORT_REFERENCE = 0.75

@@ -22,7 +22,8 @@ from typing import Any
 
 import mesa
 
-from ..model import DistrictModel, calendar
+from ..calendar import MONTHS_PER_YEAR, calendar
+from ..model import DistrictModel
 from ..scenarios import list_scenarios, load_scenario
 from ..settings import SHOCK_KINDS, Settings, SettingsError, Shock
 from . import levers
@@ -190,7 +191,7 @@ class Comparison(mesa.Model):
 
     def step_year(self) -> None:
         """The rest of this school year (up to the next September)."""
-        for _ in range(10 - self.months % 10):
+        for _ in range(MONTHS_PER_YEAR - self.months % MONTHS_PER_YEAR):
             if not self.running:
                 break
             self.step()

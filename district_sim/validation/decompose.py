@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from ..api import _check_years, load_scenario, replicate_seeds
-from ..model import MONTHS_PER_YEAR, DistrictModel
+from ..calendar import months
+from ..model import DistrictModel
 from ..report import interval
 from ..settings import Settings, SettingsError, flatten
 from .evaluate import ABLATION_SIZE, _check_replicates
@@ -77,7 +78,7 @@ def final_achievement(settings: Settings, seed: int, years: float) -> float:
     ablation reads from the last row of ``run``'s table, without keeping the table."""
     model = DistrictModel(settings, seed=seed)
     model.datacollector = _NoRecord()
-    model.run_for(round(years * MONTHS_PER_YEAR))
+    model.run_for(months(years))
     return float(model.student_summary["achievement"])
 
 

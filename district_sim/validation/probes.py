@@ -14,12 +14,13 @@ from collections import defaultdict
 
 import numpy as np
 
-from ..agents.students import NORM_GAIN
+from ..calendar import MONTHS_PER_YEAR
 from ..mechanisms import implementation, turnover
 from ..mechanisms.initiatives import design_initiative
-from ..model import MONTHS_PER_YEAR, DistrictModel
+from ..model import DistrictModel
 from ..scenarios import load_scenario
 from ..settings import Settings, Shock
+from ..state.students import NORM_GAIN
 
 #: The typical district of national surveys: no strategy push, default everything else.
 BASELINE = "status_quo"

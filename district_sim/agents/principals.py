@@ -1,9 +1,10 @@
-"""Schools and their principals.
+"""Principals: the connective tissue between the central office and classrooms.
 
 Principals are Mesa agents: they make the few, consequential decisions of the model
 (take an initiative on or buffer it, advocate upward) one at a time, as people do. Their
-state lives in :class:`Schools`, a structure of arrays, so the monthly vectorised step
-can read every school's leadership at once; the agent's attributes are views on it.
+state lives in :class:`~district_sim.state.schools.Schools`, a structure of arrays, so the
+monthly vectorised step can read every school's leadership at once; the agent's attributes
+are views on it.
 """
 
 from __future__ import annotations
@@ -11,31 +12,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from ..mechanisms.initiatives import Initiative, Portfolio
-
-
-class Schools:
-    """One row a school: its principal's state and the school's core conditions."""
-
-    def __init__(self, poverty: np.ndarray) -> None:
-        n = poverty.size
-        self.poverty = poverty
-        #: High-poverty school: over 75% high-need students (the NCES definition).
-        self.high_poverty = poverty > 0.75
-        self.leadership = np.full(n, 0.5)
-        self.principal_tenure = np.zeros(n)
-        #: Principal's oversight capacity over initiative load (0-1; 1 = not stretched).
-        self.focus = np.ones(n)
-        #: Academically challenging content, 0-1 (0.5 = national norm).
-        self.rigor = np.full(n, 0.5)
-        #: Whole-school supports for student engagement, 0-1 (0.5 = norm).
-        self.climate = np.full(n, 0.5)
-        #: Teachers' sense of leadership support, 0-1 (drives retention).
-        self.support = np.full(n, 0.75)
-
-    @property
-    def n(self) -> int:
-        return self.poverty.size
+from ..state.portfolio import Initiative, Portfolio
+from ..state.schools import Schools
 
 
 def advocacy(schools: Schools, portfolio: Portfolio) -> np.ndarray:

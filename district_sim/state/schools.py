@@ -1,0 +1,33 @@
+"""Schools as a structure of arrays: each school's principal and core conditions.
+
+One row a school, so the monthly vectorised step reads every school's leadership at once;
+a :class:`~district_sim.agents.principals.Principal` agent's attributes are views on a row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Schools:
+    """One row a school: its principal's state and the school's core conditions."""
+
+    def __init__(self, poverty: np.ndarray) -> None:
+        n = poverty.size
+        self.poverty = poverty
+        #: High-poverty school: over 75% high-need students (the NCES definition).
+        self.high_poverty = poverty > 0.75
+        self.leadership = np.full(n, 0.5)
+        self.principal_tenure = np.zeros(n)
+        #: Principal's oversight capacity over initiative load (0-1; 1 = not stretched).
+        self.focus = np.ones(n)
+        #: Academically challenging content, 0-1 (0.5 = national norm).
+        self.rigor = np.full(n, 0.5)
+        #: Whole-school supports for student engagement, 0-1 (0.5 = norm).
+        self.climate = np.full(n, 0.5)
+        #: Teachers' sense of leadership support, 0-1 (drives retention).
+        self.support = np.full(n, 0.75)
+
+    @property
+    def n(self) -> int:
+        return self.poverty.size
