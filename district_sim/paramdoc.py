@@ -6,20 +6,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pydantic import BaseModel
-
-from .settings import SHOCK_MAGNITUDES, Settings
+from .settings import SHOCK_MAGNITUDES, SettingInfo, find, lookup
 
 
-def _range(field) -> str:
-    words = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
-    parts = []
-    for meta in field.metadata:
-        for attr, word in words.items():
-            value = getattr(meta, attr, None)
-            if value is not None:
-                parts.append(f"{word} {value:g}")
-    return ", ".join(parts) or ("true/false" if field.annotation is bool else "")
+def _range(info: SettingInfo) -> str:
+    return ", ".join(info.bounds_parts()) or ("true/false" if info.kind == "bool" else "")
 
 
 def render() -> str:
@@ -31,19 +22,19 @@ def render() -> str:
         "overridden by its dotted key (`--set strategy.buffering=0.2`).",
         "",
     ]
-    for section, field in Settings.model_fields.items():
-        model = field.annotation
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+    for section in find("").keys:
+        if find(section).kind != "table":
             continue
         lines += [f"## `{section}`", "", "| key | default | allowed | meaning and source |",
                   "|---|---|---|---|"]
-        for name, f in model.model_fields.items():
-            default = f.default
+        for key in (f"{section}.{name}" for name in find(section).keys):
+            info = lookup(key)
+            default = info.default
             shown = f"{default:g}" if isinstance(default, float) else repr(default) if isinstance(
                 default, str) and len(default) < 30 else str(default)
             if isinstance(default, str) and len(default) >= 30:
                 shown = "(see schema)"
-            lines.append(f"| `{section}.{name}` | {shown} | {_range(f)} | {f.description or ''} |")
+            lines.append(f"| `{key}` | {shown} | {_range(info)} | {info.description} |")
         lines.append("")
     lines += ["## `shocks`", "", "A list of tables with `kind`, `year` (from 1), `magnitude`, "
               "`duration_years` (default 1). Magnitude by kind:", "",

@@ -12,10 +12,13 @@ from __future__ import annotations
 import copy
 import math
 import tomllib
+import typing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic.fields import FieldInfo
 
 SHOCK_KINDS = (
     "budget_cut",
@@ -704,31 +707,111 @@ class SettingsError(ValueError):
     """A bad setting: the message names it and what is allowed, in one line."""
 
 
-def _range_text(loc: tuple) -> str:
-    """The allowed range of the field at ``loc``, from the schema's own constraints."""
+# --- the one lookup: what is a setting? -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SettingInfo:
+    """What the schema declares about one setting (or one table of settings).
+
+    Every reader of the schema asks this, so a range is stated once, in the field's
+    ``Field(ge=..., le=...)``: error messages, dotted overrides, experiment-file bounds,
+    the page's levers and docs/parameters.md all read it here.
+    """
+
+    key: str                  # dotted, e.g. "strategy.buffering" ("" for the whole schema)
+    kind: str                 # "int", "float", "bool", "str", "table" or "list"
+    default: Any
+    description: str          # meaning and source (or stated reason)
+    low: float = -math.inf
+    high: float = math.inf
+    low_open: bool = False    # gt rather than ge
+    high_open: bool = False   # lt rather than le
+    keys: tuple[str, ...] = ()  # a table's settings, in schema order
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("int", "float")
+
+    def bounds_parts(self) -> list[str]:
+        """['>= 0', '<= 1']: the declared bounds, in words."""
+        parts = []
+        if math.isfinite(self.low):
+            parts.append(f"{'>' if self.low_open else '>='} {self.low:g}")
+        if math.isfinite(self.high):
+            parts.append(f"{'<' if self.high_open else '<='} {self.high:g}")
+        return parts
+
+    def range_text(self) -> str:
+        """'allowed: float >= 0 and <= 1' for messages ('' if nothing is declared)."""
+        parts = self.bounds_parts()
+        if not parts:
+            return ""
+        return ("allowed: " + (f"{self.kind} " if self.numeric else "")) + " and ".join(parts)
+
+    def contains(self, value: float) -> bool:
+        above = value > self.low if self.low_open else value >= self.low
+        below = value < self.high if self.high_open else value <= self.high
+        return above and below
+
+
+def _kind(annotation: Any) -> str:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "table"
+    if typing.get_origin(annotation) is list:
+        return "list"
+    return annotation.__name__ if annotation in (int, float, bool, str) else "str"
+
+
+def _info(key: str, field: FieldInfo | None, annotation: Any) -> SettingInfo:
+    if field is None:  # the whole schema
+        return SettingInfo("", "table", None, "Every setting.", keys=tuple(Settings.model_fields))
+    bounds: dict[str, Any] = {}
+    for meta in field.metadata:
+        for attr, name, is_open in (("ge", "low", False), ("gt", "low", True),
+                                    ("le", "high", False), ("lt", "high", True)):
+            if getattr(meta, attr, None) is not None:
+                bounds[name] = float(getattr(meta, attr))
+                bounds[f"{name}_open"] = is_open
+    default = field.get_default(call_default_factory=True)
+    keys = tuple(getattr(annotation, "model_fields", {}) or ())
+    return SettingInfo(key, _kind(annotation), default, field.description or "", keys=keys, **bounds)
+
+
+def find(key: str | tuple) -> SettingInfo | None:
+    """The setting at a dotted key or a location tuple, or None if the schema has none there."""
+    parts = tuple(key.split(".")) if isinstance(key, str) else tuple(key)
+    if parts == ("",):
+        parts = ()
     model: Any = Settings
     field = None
-    for part in loc:
+    for part in parts:
         fields = getattr(model, "model_fields", None)
         if fields is None or not isinstance(part, str) or part not in fields:
-            return ""
+            return None
         field = fields[part]
         model = field.annotation
-    if field is None:
-        return ""
-    low = high = None
-    for meta in field.metadata:
-        for attr in ("ge", "gt"):
-            if getattr(meta, attr, None) is not None:
-                low = (attr, getattr(meta, attr))
-        for attr in ("le", "lt"):
-            if getattr(meta, attr, None) is not None:
-                high = (attr, getattr(meta, attr))
-    words = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
-    parts = [f"{words[k]} {v:g}" for k, v in (bound for bound in (low, high) if bound is not None)]
-    kind = getattr(field.annotation, "__name__", "")
-    return (f"allowed: {kind} " if kind in ("int", "float") else "allowed: ") + " and ".join(
-        parts) if parts else ""
+    return _info(".".join(parts), field, model)
+
+
+def lookup(key: str) -> SettingInfo:
+    """What is ``key``? A :class:`SettingInfo`; SettingsError naming the first unknown part."""
+    if not isinstance(key, str) or not key:
+        raise SettingsError(f"override keys must be dotted setting names, got {key!r}")
+    parts = key.split(".")
+    for i in range(len(parts)):
+        if find(parts[: i + 1]) is None:
+            parent = find(parts[:i])
+            where = ".".join(parts[:i]) or "top level"
+            known = ", ".join(parent.keys) if parent is not None and parent.keys else "none"
+            raise SettingsError(f"{key}: unknown setting (known at {where}: {known})")
+    return find(parts)
+
+
+def setting_keys() -> list[str]:
+    """Every single setting of the sections, as dotted keys, in schema order."""
+    return [f"{section}.{name}" for section in find("").keys if (info := find(section)).kind == "table"
+            for name in info.keys]
 
 
 def describe_validation_error(err: ValidationError) -> str:
@@ -741,10 +824,12 @@ def describe_validation_error(err: ValidationError) -> str:
             lines.append(f"{dotted}: unknown setting{_known_keys_hint(loc[:-1])}")
             continue
         msg = e["msg"].removeprefix("Value error, ")
-        allowed = _range_text(loc)
+        info = find(loc)
+        allowed = info.range_text() if info is not None and loc else ""
         got = e.get("input")
         text = msg if not loc else f"{dotted}: {msg}"
-        if loc and msg.split(" ", 1)[0] in _fields_at(loc):  # a section's check names its field
+        # A section's own check names its field ("schools must be ...").
+        if loc and info is not None and msg.split(" ", 1)[0] in info.keys:
             text, allowed, got = f"{dotted}.{msg}", "", None
         if allowed and "must be" not in msg:
             text += f" ({allowed})"
@@ -754,26 +839,9 @@ def describe_validation_error(err: ValidationError) -> str:
     return "; ".join(lines)
 
 
-def _fields_at(loc: tuple) -> dict[str, Any]:
-    """The fields of the table at ``loc`` ({} if ``loc`` is not a table)."""
-    model: Any = Settings
-    for part in loc:
-        fields = getattr(model, "model_fields", None)
-        if fields is None or not isinstance(part, str) or part not in fields:
-            return {}
-        model = fields[part].annotation
-    return getattr(model, "model_fields", {}) or {}
-
-
 def _known_keys_hint(section: tuple) -> str:
-    model: Any = Settings
-    for part in section:
-        fields = getattr(model, "model_fields", {})
-        if not isinstance(part, str) or part not in fields:
-            return ""
-        model = fields[part].annotation
-    fields = getattr(model, "model_fields", None)
-    return f" (known: {', '.join(fields)})" if fields else ""
+    info = find(section)
+    return f" (known: {', '.join(info.keys)})" if info is not None and info.keys else ""
 
 
 def validate(data: dict[str, Any]) -> Settings:
@@ -841,17 +909,8 @@ def apply_overrides(data: dict[str, Any], overrides: dict[str, Any] | None) -> d
         raise SettingsError(f"overrides must be a dict of dotted settings to values, got {overrides!r}")
     out = copy.deepcopy(data)
     for dotted, value in (overrides or {}).items():
-        if not isinstance(dotted, str) or not dotted:
-            raise SettingsError(f"override keys must be dotted setting names, got {dotted!r}")
+        lookup(dotted)  # a typo names the typo and the known keys
         parts = dotted.split(".")
-        model: Any = Settings
-        for i, part in enumerate(parts):
-            fields = getattr(model, "model_fields", None)
-            if fields is None or part not in fields:
-                where = ".".join(parts[:i]) or "top level"
-                known = ", ".join(fields) if fields else "none"
-                raise SettingsError(f"{dotted}: unknown setting (known at {where}: {known})")
-            model = fields[part].annotation
         node = out
         for part in parts[:-1]:
             node = node.setdefault(part, {})

@@ -18,8 +18,8 @@ import pytest
 import district_sim as ds
 from district_sim.experiments import load_experiment, run_sweep
 from district_sim.experiments.design import run_seeds
-from district_sim.experiments.spec import NUMERIC_EXCLUDE, bounds, numeric_settings
-from district_sim.settings import SettingsError
+from district_sim.experiments.spec import NUMERIC_EXCLUDE
+from district_sim.settings import SettingsError, lookup, setting_keys
 
 TINY = """
 [settings]
@@ -141,10 +141,11 @@ def test_sampled_design_is_a_function_of_the_seed(tmp_path):
 def test_vary_numeric_covers_every_numeric_setting_within_bounds():
     exp = load_experiment("sensitivity")
     fixed = set(exp.fixed)
-    expected = [k for k in numeric_settings() if k not in NUMERIC_EXCLUDE and k not in fixed]
+    expected = [k for k in setting_keys()
+                if lookup(k).numeric and k not in NUMERIC_EXCLUDE and k not in fixed]
     assert exp.keys == expected and len(expected) > 40
     for v in exp.vary:
-        low, high, _, _ = bounds(v.setting)
+        low, high = lookup(v.setting).low, lookup(v.setting).high
         assert low <= v.range[0] < v.range[1] <= high, v.setting
     # a setting fixed in [settings] is not screened
     assert "district.students" not in exp.keys

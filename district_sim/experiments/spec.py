@@ -25,10 +25,12 @@ from ..scenarios import scenario_data
 from ..settings import (
     SHOCK_KINDS,
     SHOCK_MAGNITUDES,
-    Settings,
     SettingsError,
     apply_overrides,
+    find,
     flatten,
+    lookup,
+    setting_keys,
     validate,
 )
 
@@ -161,65 +163,14 @@ def _known(loc: tuple) -> list[str]:
 # --- the schema of settings: kinds and bounds ----------------------------------------------------
 
 
-def field_info(dotted: str):
-    """The pydantic field of a dotted setting, or None if there is none."""
-    model: Any = Settings
-    field = None
-    for part in dotted.split("."):
-        fields = getattr(model, "model_fields", None)
-        if fields is None or part not in fields:
-            return None
-        field = fields[part]
-        model = field.annotation
-    return field
-
-
 def setting_kind(dotted: str) -> str:
     """'int', 'float', 'bool' or 'str': the column type of a varied key."""
     if dotted in ("shock.year",):
         return "int"
     if dotted in ("shock.duration_years", "shock.magnitude", "shock.severity"):
         return "float"
-    if dotted in (SCENARIO_KEY, "shock.kind"):
-        return "str"
-    field = field_info(dotted)
-    ann = field.annotation if field is not None else str
-    if ann is bool:
-        return "bool"
-    if ann is int:
-        return "int"
-    if ann is float:
-        return "float"
-    return "str"
-
-
-def bounds(dotted: str) -> tuple[float, float, bool, bool]:
-    """(low, high, low_open, high_open) from the field's constraints (inf if unbounded)."""
-    field = field_info(dotted)
-    low, high, lo_open, hi_open = -math.inf, math.inf, False, False
-    for meta in field.metadata if field is not None else []:
-        if getattr(meta, "ge", None) is not None:
-            low = meta.ge
-        if getattr(meta, "gt", None) is not None:
-            low, lo_open = meta.gt, True
-        if getattr(meta, "le", None) is not None:
-            high = meta.le
-        if getattr(meta, "lt", None) is not None:
-            high, hi_open = meta.lt, True
-    return float(low), float(high), lo_open, hi_open
-
-
-def numeric_settings() -> list[str]:
-    """Every int or float setting of the schema, as dotted keys, in schema order."""
-    out = []
-    for section, sfield in Settings.model_fields.items():
-        model = sfield.annotation
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
-            continue
-        for name, field in model.model_fields.items():
-            if field.annotation in (int, float):
-                out.append(f"{section}.{name}")
-    return out
+    info = find(dotted)
+    return info.kind if info is not None and info.kind in ("int", "float", "bool") else "str"
 
 
 # --- the loaded experiment ------------------------------------------------------------------------
@@ -255,18 +206,19 @@ class Experiment:
     def _numeric_vary(self, table: VaryNumeric) -> list[Vary]:
         named = set(self.fixed) | {v.setting for v in self.spec.vary}
         for key in table.exclude:
-            if field_info(key) is None:
+            if find(key) is None:
                 raise SettingsError(f"vary_numeric.exclude: {key}: unknown setting")
         skip = named | set(table.exclude) | set(NUMERIC_EXCLUDE)
         data = apply_overrides(self.base_data(), self.fixed)
         settings = validate(data)
         out = []
         r = table.relative_range
-        for key in numeric_settings():
-            if key in skip:
+        for key in setting_keys():
+            info = lookup(key)
+            if key in skip or not info.numeric:
                 continue
             value = float(_get(settings.model_dump(), key))
-            low, high, lo_open, hi_open = bounds(key)
+            low, high, lo_open, hi_open = info.low, info.high, info.low_open, info.high_open
             span = (high - low) if math.isfinite(high - low) else 1.0
             half = r * abs(value) if value != 0 else r * 0.1 * span
             lo, hi = max(value - half, low), min(value + half, high)
@@ -315,16 +267,15 @@ def check(exp: Experiment) -> None:
             if key == "shocks" or key.startswith("shocks."):
                 raise SettingsError(f"vary {key}: vary shocks through [shock] and shock.kind, "
                                     "shock.magnitude or shock.severity")
-            apply_overrides({}, {key: None})  # unknown settings name the known ones
-            if field_info(key) is None or isinstance(field_info(key).annotation, type) and issubclass(
-                    field_info(key).annotation, BaseModel):
+            if lookup(key).kind == "table":  # unknown settings name the known ones
                 raise SettingsError(f"vary {key}: not a single setting")
         skind = setting_kind(key)
         if v.range is not None and skind not in ("int", "float"):
             raise SettingsError(f"vary {key}: range needs a numeric setting ({key} is {skind}); "
                                 "use values = [...]")
         if v.range is not None:
-            low, high, _, _ = bounds(key) if not key.startswith("shock.") else (-math.inf, math.inf, 0, 0)
+            low, high = (lookup(key).low, lookup(key).high) if not key.startswith("shock.") else (
+                -math.inf, math.inf)
             if v.range[0] < low or v.range[1] > high:
                 raise SettingsError(f"vary {key}: range {list(v.range)} is outside the allowed "
                                     f"{low:g} to {high:g}")
@@ -345,7 +296,7 @@ def check(exp: Experiment) -> None:
         raise SettingsError("design.samples: the factorial design takes no samples (its points are "
                             "every combination)")
     for metric in exp.spec.record.metrics:
-        from ..observe import REPORTERS
+        from ..metrics import REPORTERS
 
         if metric not in REPORTERS or metric in ("year", "month"):
             known = ", ".join(k for k in REPORTERS if k not in ("year", "month"))
