@@ -1,18 +1,23 @@
 """district-sim: how many unconnected initiatives compare with a focused theory of action.
 
 A Mesa agent-based model of a school district after Harvard's PELP Coherence Framework.
-Start with :func:`run` and :func:`compare`; see ``docs/model.md`` for the model.
+Start with :func:`run` and :func:`compare`; every face builds its districts with
+:func:`simulate` (settings, seed, months, what to record, timed events); see ``docs/model.md`` for the model.
 """
 
 from .api import compare, load_scenario, replicate_seeds, run
 from .model import DistrictModel
+from .record import Record
 from .scenarios import list_scenarios
 from .settings import Settings, SettingsError
+from .simulation import Event, simulate
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DistrictModel",
+    "Event",
+    "Record",
     "Settings",
     "SettingsError",
     "compare",
@@ -20,5 +25,6 @@ __all__ = [
     "load_scenario",
     "replicate_seeds",
     "run",
+    "simulate",
     "__version__",
 ]

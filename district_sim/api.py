@@ -14,16 +14,18 @@ import numpy as np
 import pandas as pd
 
 from . import calendar
-from .model import DistrictModel
+from .model import check_seed
 from .scenarios import load_scenario
 from .settings import Settings, SettingsError
+from .simulation import simulate
 
 __all__ = ["load_scenario", "run", "compare", "replicate_seeds"]
 
 Scenario = str | os.PathLike | Settings
 
 
-def _check_years(years: float) -> int:
+def check_years(years: float) -> int:
+    """School months in ``years`` (0.1 to 200 school years), or SettingsError naming years."""
     try:
         months = calendar.months(float(years))
     except (TypeError, ValueError, OverflowError):  # inf and nan cannot be rounded
@@ -31,12 +33,6 @@ def _check_years(years: float) -> int:
     if not 1 <= months <= 2000:
         raise SettingsError(f"years must be between 0.1 and 200, got {years!r}")
     return months
-
-
-def _check_seed(seed: Any) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise SettingsError(f"seed must be a whole number >= 0, got {seed!r}")
-    return int(seed)
 
 
 def run(
@@ -52,17 +48,9 @@ def run(
     ``overrides`` sets dotted keys (``{"strategy.buffering": 0.2}``); ``progress``
     is called with (months done, months in all) after each simulated year.
     """
-    months = _check_years(years)
+    months = check_years(years)
     settings = load_scenario(scenario, overrides)
-    model = DistrictModel(settings, seed=_check_seed(seed))
-    if progress is None:
-        model.run_for(months)
-    else:
-        # Year by year, so a long run can say how far it is; the path is the same.
-        while model.steps < months:
-            model.run_for(min(10, months - model.steps))
-            progress(model.steps, months)
-    df = model.results()
+    df = simulate(settings, check_seed(seed), months, progress=progress).results()
     df.insert(0, "scenario", settings.name)
     df.insert(1, "seed", seed)
     return df
@@ -70,7 +58,7 @@ def run(
 
 def replicate_seeds(seed: int, replicates: int) -> list[int]:
     """Independent seeds for replicates, spawned from one seed (numpy SeedSequence)."""
-    children = np.random.SeedSequence(_check_seed(seed)).spawn(replicates)
+    children = np.random.SeedSequence(check_seed(seed)).spawn(replicates)
     return [int(c.generate_state(1, np.uint32)[0]) for c in children]
 
 
@@ -96,7 +84,7 @@ def compare(
         raise SettingsError("compare needs at least one scenario")
     if isinstance(replicates, bool) or not isinstance(replicates, int) or not 1 <= replicates <= 10_000:
         raise SettingsError(f"replicates must be a whole number between 1 and 10000, got {replicates!r}")
-    _check_years(years)
+    check_years(years)
     loaded = [load_scenario(s, overrides) for s in scenarios]
     seeds = replicate_seeds(seed, replicates)
     frames, done, total = [], 0, len(loaded) * replicates

@@ -19,7 +19,8 @@ from .calendar import MONTHS_PER_YEAR, SUMMER_AFTER, calendar, months, year_star
 from .mechanisms import implementation, learning, turnover
 from .mechanisms.coherence import Elements
 from .mechanisms.shocks import ShockEvent, ShockState, draw_random_shocks
-from .observe import REPORTERS, summarise_students
+from .metrics import summarise_students
+from .record import EVERYTHING, Record
 from .settings import Settings, SettingsError
 from .state.portfolio import Portfolio
 from .state.schools import Schools
@@ -46,9 +47,14 @@ def _checked(settings: Settings | None, seed: int) -> tuple[Settings, int]:
             from .settings import describe_validation_error
 
             raise SettingsError(describe_validation_error(err)) from None
+    return settings, check_seed(seed)
+
+
+def check_seed(seed: object) -> int:
+    """A run's seed: a whole number >= 0 (numpy's SeedSequence takes any such number)."""
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise SettingsError(f"seed must be a whole number >= 0, got {seed!r}")
-    return settings, int(seed)
+    return int(seed)
 
 
 def _index(i: int, n: int, what: str) -> int:
@@ -67,7 +73,8 @@ class DistrictModel(mesa.Model):
             so two scenarios run with one seed share their environment's shocks.
     """
 
-    def __init__(self, settings: Settings | None = None, seed: int = 0) -> None:
+    def __init__(self, settings: Settings | None = None, seed: int = 0,
+                 record: Record = EVERYTHING) -> None:
         settings, seed = _checked(settings, seed)
         super().__init__(rng=seed)
         self.settings = settings
@@ -79,7 +86,8 @@ class DistrictModel(mesa.Model):
         self.elements = Elements()
         self._build_district()
         self.central_office = CentralOffice(self)
-        self.principals = [Principal(self, s) for s in range(self.schools.n)]
+        for school in range(self.schools.n):
+            Principal(self, school)  # a Mesa agent registers itself in model.agents
         # Before the first summer, report the rates the district starts with.
         on = self.settings.mechanisms.turnover
         hazard = turnover.teacher_hazard(self.teachers, self.schools, self.settings, 0.0)
@@ -91,7 +99,10 @@ class DistrictModel(mesa.Model):
             self.schedule_shock(shock, at=year_start(shock.year) + 0.5, source="scenario")
         self.schedule_recurring(self.summer, Schedule(interval=MONTHS_PER_YEAR, start=SUMMER_AFTER),
                                 priority=Priority.LOW)
-        self.datacollector = mesa.DataCollector(model_reporters=REPORTERS)
+        self.record = record
+        #: The run's last step, when the caller knows it (a record of the final month needs it).
+        self.final_step: int | None = None
+        self.datacollector = mesa.DataCollector(model_reporters=record.reporters())
 
     # --- construction -------------------------------------------------------------------
 
@@ -166,7 +177,7 @@ class DistrictModel(mesa.Model):
         office = self.central_office
         office.set_budget(self.shock_state.cut)
         year, _ = calendar(self.time)
-        for shock in draw_random_shocks(self.streams["environment"], self.settings.environment, year):
+        for shock in draw_random_shocks(self.streams["environment"], self.settings, year):
             self.schedule_shock(shock, at=self.time + 0.5, source="random")
         office.plan_year()
         office.fund()
@@ -190,7 +201,8 @@ class DistrictModel(mesa.Model):
                               office.budget_aligned, office.budget_unaligned,
                               core_demand=s.initiatives.teacher_demand)
         self.schools.support = turnover.school_support(self.schools, self.elements.culture)
-        self.datacollector.collect(self)
+        if self.record.due(self.steps, self.final_step):
+            self.datacollector.collect(self)
 
     def summer(self) -> None:
         """Between two school years: people leave and arrive, cohorts move, money is set."""
@@ -260,6 +272,12 @@ class DistrictModel(mesa.Model):
             self.schedule_event(event.start, at=at)
 
     # --- observation ---------------------------------------------------------------------------
+
+    @property
+    def principals(self) -> list[Principal]:
+        """The principals, school by school (``principals[i]`` leads school ``i``): Mesa's
+        ``agents_by_type[Principal]`` in the order they were appointed."""
+        return self.agents_by_type[Principal].to_list()
 
     def achievement_mean(self) -> float:
         stu = self.students

@@ -6,7 +6,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .settings import SHOCK_MAGNITUDES, SettingInfo, find, lookup
+from .settings import SettingInfo, find, lookup
+from .shocks import SHOCKS
 
 
 def _range(info: SettingInfo) -> str:
@@ -39,8 +40,8 @@ def render() -> str:
     lines += ["## `shocks`", "", "A list of tables with `kind`, `year` (from 1), `magnitude`, "
               "`duration_years` (default 1). Magnitude by kind:", "",
               "| kind | magnitude means | allowed |", "|---|---|---|"]
-    for kind, (low, high, meaning) in SHOCK_MAGNITUDES.items():
-        lines.append(f"| `{kind}` | {meaning} | {low:g} to {high:g} |")
+    for kind in SHOCKS.values():
+        lines.append(f"| `{kind.kind}` | {kind.meaning} | 0 to {kind.high:g} |")
     return "\n".join(lines) + "\n"
 
 

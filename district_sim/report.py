@@ -10,7 +10,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-#: Outcomes shown by default, in the order of the causal chain the model tells.
+from .calendar import MONTHS_PER_YEAR
+from .metrics import FRACTIONS, METRICS
+
+#: Outcomes shown by default, in the order of the causal chain the model tells (labels,
+#: units and ranges of every metric are in ``metrics.py``).
 HEADLINE = [
     "achievement",
     "achievement_gap",
@@ -22,16 +26,8 @@ HEADLINE = [
     "active_initiatives",
 ]
 
-LABELS = {
-    "achievement": "Achievement (SD vs national norm)",
-    "achievement_gap": "Gap, other minus high-need (SD)",
-    "teacher_practice": "Teacher practice (value-added, SD)",
-    "coherence": "Coherence index (0-1)",
-    "implementation_depth": "Implementation depth (0-1)",
-    "teacher_fatigue": "Teacher fatigue (0-1)",
-    "teacher_turnover": "Teacher turnover (share a year)",
-    "active_initiatives": "Active initiatives",
-}
+#: Titles of the headline outcomes' figures (other metrics are titled by their name).
+LABELS = {name: METRICS[name].label for name in HEADLINE}
 
 
 def _t95(n: int) -> float:
@@ -62,13 +58,6 @@ def final_rows(df: pd.DataFrame) -> pd.DataFrame:
     return df.groupby(keys, sort=False).tail(1)
 
 
-#: Metrics that are fractions in [0, 1].
-FRACTIONS = {"coherence", "resource_alignment", "implementation_depth", "teacher_fatigue",
-             "teacher_turnover", "principal_turnover", "teacher_cynicism", "attention_met",
-             "novice_share", "engagement", "culture", "structures", "systems", "stakeholders",
-             "portfolio_alignment", "principal_focus"}
-
-
 def final_year_table(df: pd.DataFrame, metrics: list[str] | None = None) -> pd.DataFrame:
     """One row a scenario: mean and 95% interval over replicates of each metric at the end,
     plus the paired difference in achievement from the first scenario."""
@@ -82,7 +71,7 @@ def final_year_table(df: pd.DataFrame, metrics: list[str] | None = None) -> pd.D
         row = {"scenario": name, "runs": len(part)}
         for m in metrics:
             row[m], row[m + "_lo"], row[m + "_hi"] = interval(part[m].to_numpy())
-            if m in FRACTIONS:  # a rate's interval stays where rates can be
+            if m in FRACTIONS:  # a rate's interval stays where rates can be: [0, 1]
                 row[m + "_lo"], row[m + "_hi"] = max(row[m + "_lo"], 0.0), min(row[m + "_hi"], 1.0)
         diff = (part.set_index("replicate")["achievement"] - first).dropna()
         row["vs_first"], row["vs_first_lo"], row["vs_first_hi"] = interval(diff.to_numpy())
@@ -118,7 +107,7 @@ def trajectories(df: pd.DataFrame, path: str | Path, metrics: list[str] | None =
     cols = 3
     rows = int(np.ceil(len(metrics) / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.0 * rows), squeeze=False)
-    t = df["year"] - 1 + df["month"] / 10.0
+    t = df["year"] - 1 + df["month"] / MONTHS_PER_YEAR
     frame = df.assign(t=t)
     for ax, metric in zip(axes.flat, metrics, strict=False):
         for name, part in frame.groupby("scenario", sort=False):

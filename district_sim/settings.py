@@ -20,33 +20,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic.fields import FieldInfo
 
-SHOCK_KINDS = (
-    "budget_cut",
-    "superintendent_turnover",
-    "state_mandate",
-    "pandemic",
-    "enrollment_decline",
-    "teacher_shortage",
-)
-ShockKind = Literal[
-    "budget_cut",
-    "superintendent_turnover",
-    "state_mandate",
-    "pandemic",
-    "enrollment_decline",
-    "teacher_shortage",
-]
+from .shocks import SHOCK_KINDS, SHOCKS
 
-#: Allowed magnitude of each shock kind, and what the number means.
-SHOCK_MAGNITUDES: dict[str, tuple[float, float, str]] = {
-    "budget_cut": (0.0, 1.0, "share of the discretionary budget cut"),
-    "superintendent_turnover": (0.0, 1.0, "share of the strategy the successor abandons"),
-    "state_mandate": (0.0, 10.0, "number of compliance initiatives added"),
-    "pandemic": (0.0, 1.0, "share of a year's learning lost by a typical student"),
-    "enrollment_decline": (0.0, 0.9, "share of enrolment lost over the shock"),
-    "teacher_shortage": (0.0, 1.0, "share of vacancies filled by underprepared hires; leaving "
-                         "rises by the same share, as colleagues cover the vacancies"),
-}
+#: A shock's kind: one of the records of :mod:`district_sim.shocks`.
+ShockKind = Literal[SHOCK_KINDS]  # type: ignore[valid-type]
 
 
 class _Section(BaseModel):
@@ -663,11 +640,11 @@ class Shock(_Section):
 
     @model_validator(mode="after")
     def _magnitude_in_range(self) -> Shock:
-        low, high, meaning = SHOCK_MAGNITUDES[self.kind]
-        if not (math.isfinite(self.magnitude) and low <= self.magnitude <= high):
+        kind = SHOCKS[self.kind]
+        if not (math.isfinite(self.magnitude) and 0.0 <= self.magnitude <= kind.high):
             raise ValueError(
-                f"magnitude of a {self.kind} shock is the {meaning}: must be between "
-                f"{low:g} and {high:g}, got {self.magnitude!r}"
+                f"magnitude of a {self.kind} shock is the {kind.meaning}: must be between "
+                f"0 and {kind.high:g}, got {self.magnitude!r}"
             )
         return self
 

@@ -160,8 +160,8 @@ def test_a_shock_starts_now_in_the_chosen_districts_and_marks_the_charts():
 
 def test_shock_buttons_are_valid_shocks():
     for kind, spec in SHOCK_BUTTONS.items():
-        shock = ds.settings.Shock(kind=kind, year=1, magnitude=spec["magnitude"],
-                                  duration_years=spec["duration_years"])
+        shock = ds.settings.Shock(kind=kind, year=1, magnitude=spec.magnitude,
+                                  duration_years=spec.duration_years)
         assert shock.kind == kind
 
 

@@ -50,6 +50,13 @@ class CentralOffice(mesa.Agent):
             aligned = bool(rng.random() < strategy.alignment)
             self.launch(design_initiative(rng, self.model.settings, aligned))
 
+    def comply(self, count: int, months: int) -> None:
+        """A state mandate: ``count`` compliance initiatives for ``months``, whatever the strategy."""
+        for _ in range(count):
+            init = design_initiative(self.model.streams["initiatives"], self.model.settings, aligned=False,
+                                     compliance=True, months=months, origin="mandate")
+            self.launch(init)
+
     def launch(self, initiative: Initiative, schools: np.ndarray | None = None) -> int:
         """Put an initiative in the portfolio and let each principal decide on it.
 

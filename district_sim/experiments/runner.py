@@ -37,39 +37,31 @@ MAX_TASK_SECONDS = 2.0
 # --- in the worker --------------------------------------------------------------------------------
 
 
-def simulate(tasks: list[tuple], months: int, metrics: list[str], every: str,
-             keys: list[str], kinds: dict[str, str]) -> tuple[pd.DataFrame, float]:
+def run_chunk(tasks: list[tuple], months: int, metrics: list[str], every: str,
+              keys: list[str], kinds: dict[str, str]) -> tuple[pd.DataFrame, float]:
     """Run a chunk of runs; returns their recorded rows and the seconds spent in the model.
 
     Each task is (run_id, point, replicate, seed, settings, values).
     """
-    import numpy as np
+    from ..record import Record
+    from ..simulation import simulate
 
-    from ..model import DistrictModel
-
+    record = Record(metrics=tuple(metrics), every=every)
     ids = ("run_id", "point", "replicate", "seed")
     names = [*ids, SCENARIO_KEY, *[k for k in keys if k != SCENARIO_KEY], "year", "month", *metrics]
     columns: dict[str, list] = {name: [] for name in names}
     model_seconds = 0.0
     for run_id, point, replicate, seed, settings, values in tasks:
         t0 = time.perf_counter()
-        model = DistrictModel(settings, seed=seed)
-        model.run_for(months)
-        df = model.results()
+        df = simulate(settings, seed, months, record=record).results()
         model_seconds += time.perf_counter() - t0
-        if every == "month":
-            rows = np.arange(len(df))
-        elif every == "year":
-            rows = np.flatnonzero(df["month"].to_numpy() == 10)
-        else:
-            rows = np.array([len(df) - 1])
         head = dict(zip(ids, (run_id, point, replicate, seed), strict=True))
         head[SCENARIO_KEY] = settings.name
         head.update((k, v) for k, v in values.items() if k != SCENARIO_KEY)
         for name, value in head.items():
-            columns[name].append([value] * rows.size)
+            columns[name].append([value] * len(df))
         for name in ("year", "month", *metrics):
-            columns[name].append(df[name].to_numpy()[rows])
+            columns[name].append(df[name].to_numpy())
     return _frame(columns, keys, kinds), model_seconds
 
 
@@ -129,7 +121,7 @@ def _payload(chunk, plan) -> list[tuple]:
 def _inline(chunks, plan, args) -> Iterator[tuple[pd.DataFrame, float, int] | None]:
     yield None
     for chunk in chunks:
-        df, secs = simulate(_payload(chunk, plan), *args)
+        df, secs = run_chunk(_payload(chunk, plan), *args)
         yield df, secs, len(chunk)
 
 
@@ -163,7 +155,7 @@ def _processes(chunks, plan, args, workers) -> Iterator[tuple[pd.DataFrame, floa
         try:
             with warnings.catch_warnings():  # see _mp_context: only native pools are running
                 warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
-                pending = {pool.submit(simulate, _payload(c, plan), *args): len(c) for c in chunks}
+                pending = {pool.submit(run_chunk, _payload(c, plan), *args): len(c) for c in chunks}
             yield None  # started: workers forked before any thread (progress bar) exists
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -195,7 +187,7 @@ def _dask(chunks, plan, args, client) -> Iterator[tuple[pd.DataFrame, float, int
 
     futures = {}
     for c in chunks:
-        fut = client.submit(simulate, _payload(c, plan), *args, pure=False)
+        fut = client.submit(run_chunk, _payload(c, plan), *args, pure=False)
         futures[fut] = len(c)
     yield None
     try:

@@ -20,11 +20,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .. import calendar
+from ..metrics import REPORTERS
 from ..report import HEADLINE
 from ..scenarios import scenario_data
 from ..settings import (
-    SHOCK_KINDS,
-    SHOCK_MAGNITUDES,
     SettingsError,
     apply_overrides,
     find,
@@ -33,6 +32,7 @@ from ..settings import (
     setting_keys,
     validate,
 )
+from ..shocks import SHOCK_KINDS, SHOCKS
 
 #: Varied keys that are not settings: the base scenario, and one shock added to every run.
 SCENARIO_KEY = "scenario"
@@ -296,8 +296,6 @@ def check(exp: Experiment) -> None:
         raise SettingsError("design.samples: the factorial design takes no samples (its points are "
                             "every combination)")
     for metric in exp.spec.record.metrics:
-        from ..metrics import REPORTERS
-
         if metric not in REPORTERS or metric in ("year", "month"):
             known = ", ".join(k for k in REPORTERS if k not in ("year", "month"))
             raise SettingsError(f"record.metrics: unknown metric {metric!r} (known: {known})")
@@ -321,14 +319,13 @@ def shock_from(table: ShockTable, values: dict[str, Any]) -> dict[str, Any]:
         if key.startswith("shock."):
             merged[key.removeprefix("shock.")] = value
     kind = merged["kind"]
-    if kind not in SHOCK_MAGNITUDES:
+    if kind not in SHOCKS:
         raise SettingsError(f"shock.kind: must be one of {', '.join(SHOCK_KINDS)}, got {kind!r}")
     if merged["severity"] is not None:
         sev = float(merged["severity"])
         if not 0 <= sev <= 1:
             raise SettingsError(f"shock.severity: must be between 0 and 1, got {sev!r}")
-        low, high, _ = SHOCK_MAGNITUDES[kind]
-        magnitude = low + sev * (high - low)
+        magnitude = sev * SHOCKS[kind].high  # magnitudes run from 0
     else:
         magnitude = merged["magnitude"]
     return {"kind": kind, "year": merged["year"], "magnitude": magnitude,

@@ -23,6 +23,7 @@ import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import force_update, update_counter
 
+from ..calendar import to_years
 from ..scenarios import list_scenarios
 from . import charts, classroom, explain, levers
 from .session import (
@@ -65,7 +66,7 @@ def _district_items(comparison: Comparison) -> list[dict]:
 @solara.component
 def ExplainPanel(model: Comparison, frame: int):
     """Why the two sides differ now, in plain words, and the classroom demo's caption."""
-    years = model.time / 10
+    years = to_years(model.time)
     parts = []
     if model.caption:
         parts.append(f'<div class="ds-caption" style="background:#fff3cd;padding:8px;border-radius:6px;'
@@ -302,10 +303,10 @@ def ShocksCard(ctx: Ctx):
         solara.v.Select(label="Inject into", items=items, v_model=target, on_v_model=set_target, dense=True)
         with solara.Column(gap="4px"):
             for kind, spec in SHOCK_BUTTONS.items():
-                solara.Button(spec["label"], on_click=lambda kind=kind: ctx.act(
+                solara.Button(spec.label, on_click=lambda kind=kind: ctx.act(
                     lambda: c.inject(kind, target), lambda m: m.label),
                     classes=["ds-shock", f"ds-shock-{kind}"], small=True, block=True)
-                solara.Text(spec["help"], style=SMALL)
+                solara.Text(spec.help, style=SMALL)
 
 
 @solara.component

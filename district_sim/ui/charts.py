@@ -19,13 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..calendar import MONTHS_PER_YEAR, to_years
 from ..mechanisms.coherence import ELEMENTS
+from ..metrics import chart_panels
+from ..shocks import SHOCKS
 from .session import SHOCK_BUTTONS, Comparison
 
-MONTHS_PER_YEAR = 10
-#: One letter per shock on the charts (the legend says which).
-SHOCK_LETTERS = {"budget_cut": "B", "superintendent_turnover": "S", "state_mandate": "M",
-                 "pandemic": "P", "teacher_shortage": "T", "enrollment_decline": "E"}
 NEUTRAL = "#555555"
 
 
@@ -43,24 +42,28 @@ class Chart:
     panels: tuple[Panel, ...]
 
 
-CHARTS: tuple[Chart, ...] = (
-    Chart("achievement", "Achievement and gap", (
-        Panel("Achievement (student SD vs national norm)", ("achievement",)),
-        Panel("Gap: other minus high-need students (SD)", ("achievement_gap",)))),
-    Chart("practice", "Teacher practice", (
-        Panel("Teacher practice (value-added, SD a year)", ("teacher_practice",)),)),
-    Chart("coherence", "Coherence index", (
-        Panel("Coherence index (0-1): how far the PELP elements line up", ("coherence",), (0.0, 1.0)),)),
-    Chart("initiatives", "Initiatives and implementation depth", (
-        Panel("Active initiatives", ("active_initiatives",)),
-        Panel("Implementation depth (0-1)", ("implementation_depth",), (0.0, 1.0)))),
-    Chart("fatigue", "Fatigue and turnover", (
-        Panel("Teacher fatigue (0-1)", ("teacher_fatigue",)),
-        Panel("Teacher turnover (share a year)", ("teacher_turnover",)))),
-    Chart("budget", "Budget by use", (
-        Panel("Budget, $M a year: aligned with the strategy (solid), unaligned (dotted)",
-              ("budget_aligned", "budget_unaligned")),)),
-)
+#: The page's charts, in page order: key -> title. Which metrics each draws, in which
+#: panel, under which title and on which axis, is declared with the metrics (``metrics.py``).
+CHART_TITLES = {
+    "achievement": "Achievement and gap",
+    "practice": "Teacher practice",
+    "coherence": "Coherence index",
+    "initiatives": "Initiatives and implementation depth",
+    "fatigue": "Fatigue and turnover",
+    "budget": "Budget by use",
+}
+
+
+def _charts() -> tuple[Chart, ...]:
+    panels = chart_panels()
+    unknown = set(panels) - set(CHART_TITLES)
+    if unknown:
+        raise ValueError(f"metrics are drawn on charts the page does not have: {sorted(unknown)}")
+    return tuple(Chart(key, title, tuple(Panel(t, cols, limits) for t, cols, limits in panels[key]))
+                 for key, title in CHART_TITLES.items() if key in panels)
+
+
+CHARTS: tuple[Chart, ...] = _charts()
 
 
 CHART_BY_KEY = {chart.key: chart for chart in CHARTS}
@@ -128,11 +131,11 @@ def chart_svg(chart: Chart, series: list[dict], markers: list, env_shocks: list[
     gap = 16
     n_panels = len(chart.panels)
     panel_h = (height - top - bottom_axis - gap * (n_panels - 1) - 14 * n_panels) / n_panels
-    years = max(5.0, math.ceil((now / MONTHS_PER_YEAR) + 1e-9))
+    years = max(5.0, math.ceil(to_years(now) + 1e-9))
     plot_w = width - left - right
 
     def x_of(t: float) -> float:
-        return left + plot_w * (t / MONTHS_PER_YEAR) / years
+        return left + plot_w * to_years(t) / years
 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
            f'style="width:100%;height:{height}px;font-family:sans-serif" '
@@ -177,7 +180,7 @@ def chart_svg(chart: Chart, series: list[dict], markers: list, env_shocks: list[
                        f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y0:.1f}" y2="{y1:.1f}" stroke="{color}" '
                        f'stroke-dasharray="3 2" stroke-width="1.2"/>'
                        + (f'<text x="{x + 2:.1f}" y="{y0 + 10:.1f}" font-size="10" font-weight="bold" '
-                          f'fill="{color}">{SHOCK_LETTERS.get(m.kind, "?")}</text>' if p_index == 0 else "")
+                          f'fill="{color}">{SHOCKS[m.kind].letter}</text>' if p_index == 0 else "")
                        + "</g>")
         for e in env_shocks:
             x = x_of(e["time"])
@@ -291,13 +294,13 @@ def png_bytes(comparison: Comparison, dpi: int = 110) -> bytes:
             for c_index, col in enumerate(panel.columns):
                 values = np.asarray(s["values"][col], dtype=float)
                 first = max(s["start"] - 1, 0) if s["start"] else 0
-                x = (np.arange(first, values.size) + 1) / MONTHS_PER_YEAR
+                x = to_years(np.arange(first, values.size) + 1)
                 style = ":" if c_index == 1 else ("--" if s["dashed"] else "-")
                 ax.plot(x, values[first:], style, color=s["color"],
                         label=s["label"] if c_index == 0 else None, lw=1.6)
         for m in markers:
             color = NEUTRAL if len(m.lines) > 1 else _color_of(series, m.lines[0])
-            ax.axvline(m.time / MONTHS_PER_YEAR, color=color, ls="--", lw=0.9)
+            ax.axvline(to_years(m.time), color=color, ls="--", lw=0.9)
         if panel.limits:
             ax.set_ylim(*panel.limits)
         ax.set_title(panel.title, fontsize=8)
@@ -436,4 +439,4 @@ def pelp_svg(model, title: str, color: str) -> str:
 
 
 def shock_legend() -> str:
-    return ", ".join(f"{SHOCK_LETTERS[k]} = {v['label'].lower()}" for k, v in SHOCK_BUTTONS.items())
+    return ", ".join(f"{SHOCKS[k].letter} = {v.label.lower()}" for k, v in SHOCK_BUTTONS.items())

@@ -23,9 +23,11 @@ from typing import Any
 import mesa
 
 from ..calendar import MONTHS_PER_YEAR, calendar
-from ..model import DistrictModel
+from ..model import DistrictModel, check_seed
 from ..scenarios import list_scenarios, load_scenario
-from ..settings import SHOCK_KINDS, Settings, SettingsError, Shock
+from ..settings import Settings, SettingsError, Shock, find
+from ..shocks import BUTTONS
+from ..simulation import Event, simulate
 from . import levers
 
 LEFT, RIGHT = "left", "right"
@@ -35,21 +37,8 @@ BRANCH_COLORS = ("#CC79A7", "#009E73", "#E69F00", "#56B4E9", "#999933", "#882255
 MAX_BRANCHES = 4
 MAX_MONTHS = 400  # 40 school years: the page stops playing there
 
-#: Shocks the page can inject, with the size and length a button gives them.
-SHOCK_BUTTONS: dict[str, dict[str, Any]] = {
-    "budget_cut": {"magnitude": 0.2, "duration_years": 2.0, "label": "Budget cut",
-                   "help": "20% of the discretionary budget, for two years"},
-    "superintendent_turnover": {"magnitude": 1.0, "duration_years": 1.0,
-                                "label": "New superintendent",
-                                "help": "the successor drops the running strategy; an interim year"},
-    "state_mandate": {"magnitude": 3.0, "duration_years": 3.0, "label": "State mandate",
-                      "help": "three compliance initiatives for three years"},
-    "pandemic": {"magnitude": 0.35, "duration_years": 1.5, "label": "Pandemic",
-                 "help": "a third of a year's learning lost, twice that in high-poverty schools"},
-    "teacher_shortage": {"magnitude": 0.3, "duration_years": 1.0, "label": "Teacher shortage",
-                         "help": "30% of vacancies filled by underprepared hires, for a year"},
-}
-assert set(SHOCK_BUTTONS) <= set(SHOCK_KINDS)
+#: Shocks the page can inject, with the size and length a button gives them (the registry's).
+SHOCK_BUTTONS = BUTTONS
 
 #: What the page builds by default: a 10,000-student district of 20 schools.
 DEFAULT_STUDENTS = 10_000
@@ -84,8 +73,8 @@ class Line:
     seed: int
     initial: Settings
     color: str
-    #: (time, "shock" | "settings", Shock | Settings), in the order they happened.
-    history: list[tuple[float, str, Any]] = field(default_factory=list)
+    #: Shocks injected and levers pulled, in the order they happened.
+    history: list[Event] = field(default_factory=list)
     parent: str | None = None
     fork_time: float | None = None
     fork_index: int | None = None  # where in history the branch's own settings are
@@ -102,23 +91,7 @@ class Line:
 
     def replay(self, until: float) -> DistrictModel:
         """Rebuild the district from its record and run it to ``until``."""
-        model = DistrictModel(self.initial, seed=self.seed)
-        for time, kind, payload in self.history:
-            if time > until:
-                break
-            _run_to(model, time)
-            if kind == "shock":
-                model.schedule_shock(payload)
-            else:
-                model.update_settings(payload)
-        _run_to(model, until)
-        return model
-
-
-def _run_to(model: DistrictModel, time: float) -> None:
-    months = int(round(time - model.time))
-    if months > 0:
-        model.run_for(months)
+        return simulate(self.initial, self.seed, int(round(until)), events=self.history)
 
 
 class Comparison(mesa.Model):
@@ -133,9 +106,9 @@ class Comparison(mesa.Model):
 
     def __init__(self, setup: Setup | None = None, students: int = DEFAULT_STUDENTS,
                  schools: int = DEFAULT_SCHOOLS, seed: int = 0) -> None:
-        seed = _whole(seed, "seed", 0, 2**31 - 1)
-        students = _whole(students, "district.students", 1, 2_000_000)
-        schools = _whole(schools, "district.schools", 1, 5_000)
+        seed = check_seed(_whole(seed, "seed"))
+        students = _whole(students, "district.students")
+        schools = _whole(schools, "district.schools")
         super().__init__(rng=seed)
         self.setup = setup if setup is not None else Setup()
         self.seed = seed
@@ -159,7 +132,7 @@ class Comparison(mesa.Model):
         settings = load_scenario(name, {**self.size, **overrides})
         line = Line(key=side, label=name, scenario=name, seed=self.seed, initial=settings,
                     color=COLORS[side])
-        line.model = DistrictModel(settings, seed=self.seed)
+        line.model = simulate(settings, self.seed)
         return line
 
     @property
@@ -208,7 +181,7 @@ class Comparison(mesa.Model):
             raise SettingsError(f"unknown scenario {name!r} (known: {', '.join(known)})")
         with self.lock:
             line = self._root(side, name, {})
-            line.history = [h for h in self.lines[side].history if h[1] == "shock"]
+            line.history = [e for e in self.lines[side].history if e.is_shock]
             line.model = line.replay(self.time)
             self.lines[side] = line
             self.setup.scenarios[side] = name
@@ -224,9 +197,9 @@ class Comparison(mesa.Model):
                 settings, value = levers.apply(line.initial, lever_key, text)
                 candidate = Line(**{**line.__dict__, "initial": settings, "model": None})
             else:
-                settings, value = levers.apply(line.history[line.fork_index][2], lever_key, text)
+                settings, value = levers.apply(line.history[line.fork_index].change, lever_key, text)
                 history = list(line.history)
-                history[line.fork_index] = (line.fork_time, "settings", settings)
+                history[line.fork_index] = Event(line.fork_time, settings)
                 candidate = Line(**{**line.__dict__, "history": history, "model": None})
             candidate.model = candidate.replay(self.time)
             self.lines[key] = candidate
@@ -245,17 +218,17 @@ class Comparison(mesa.Model):
         with self.lock:
             keys = self._targets(target)
             spec = SHOCK_BUTTONS[kind]
-            shock = Shock(kind=kind, year=self.year, magnitude=spec["magnitude"],
-                          duration_years=spec["duration_years"])
+            shock = Shock(kind=kind, year=self.year, magnitude=spec.magnitude,
+                          duration_years=spec.duration_years)
             for key in keys:
                 line = self.lines[key]
-                line.history.append((self.time, "shock", shock))
+                line.history.append(Event(self.time, shock))
                 line.model.schedule_shock(shock)
             who = "all districts" if target == "all" else (
                 "both sides" if target == "both" else self.lines[target].label)
-            marker = Marker(self.time, kind, tuple(keys), f"{spec['label']} ({who}), {self.when()}")
+            marker = Marker(self.time, kind, tuple(keys), f"{spec.label} ({who}), {self.when()}")
             self.markers.append(marker)
-            self.note = f"{marker.label}: {spec['help']}"
+            self.note = f"{marker.label}: {spec.help}"
             return marker
 
     def _targets(self, target: str) -> list[str]:
@@ -286,10 +259,10 @@ class Comparison(mesa.Model):
             color = BRANCH_COLORS[(self._branch_count - 1) % len(BRANCH_COLORS)]
             lever_label = levers.describe(lever_key, value)
             label = f"{parent.label}, from y{self.year}m{self.month}: {lever_label}"
-            history = [h for h in parent.history if h[0] <= self.time]
+            history = [e for e in parent.history if e.time <= self.time]
             branch = Line(key=bkey, label=label, scenario=parent.scenario, seed=parent.seed,
                           initial=parent.initial, color=color,
-                          history=history + [(self.time, "settings", settings)],
+                          history=history + [Event(self.time, settings)],
                           parent=key, fork_time=self.time, fork_index=len(history))
             branch.model = branch.replay(self.time)
             self.lines[bkey] = branch
@@ -352,14 +325,18 @@ class Comparison(mesa.Model):
             return sorted(seen.values(), key=lambda e: e["time"])
 
 
-def _whole(value: Any, name: str, low: int, high: int) -> int:
-    """Whole numbers from the page arrive as ints, floats or strings."""
-    message = f"{name} must be a whole number between {low} and {high}, got {value!r}"
+def _whole(value: Any, name: str) -> int:
+    """Whole numbers from the page arrive as ints, floats or strings; a setting's range is
+    the schema's (the seed's is the run's own check)."""
+    info = find(name)
+    low, high = (int(info.low), int(info.high)) if info is not None else (0, None)
+    allowed = f"between {low} and {high}" if high is not None else f">= {low}"
+    message = f"{name} must be a whole number {allowed}, got {value!r}"
     try:
         number = float(str(value).strip())
     except ValueError:
         raise SettingsError(message) from None
-    if not number.is_integer() or not low <= number <= high:
+    if not number.is_integer() or number < low or (high is not None and number > high):
         raise SettingsError(message)
     return int(number)
 

@@ -24,11 +24,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..api import _check_years, load_scenario, replicate_seeds
+from ..api import check_years, load_scenario, replicate_seeds
 from ..calendar import months
-from ..model import DistrictModel
+from ..record import NOTHING
 from ..report import interval
 from ..settings import Settings, SettingsError, flatten
+from ..simulation import simulate
 from .evaluate import ABLATION_SIZE, _check_replicates
 
 Scenario = str | os.PathLike | Settings
@@ -65,20 +66,11 @@ def coalition_settings(base: Settings, levers: dict[str, tuple[Any, Any]]) -> li
 # --- running -------------------------------------------------------------------------------------
 
 
-class _NoRecord:
-    """Stands in for the monthly DataCollector: the decomposition needs only the last
-    month's mean, and recording 40 columns a month is a fifth of a run's time."""
-
-    def collect(self, model: DistrictModel) -> None:
-        pass
-
-
 def final_achievement(settings: Settings, seed: int, years: float) -> float:
     """Mean achievement of enrolled students in the last school month: the value the
-    ablation reads from the last row of ``run``'s table, without keeping the table."""
-    model = DistrictModel(settings, seed=seed)
-    model.datacollector = _NoRecord()
-    model.run_for(months(years))
+    ablation reads from the last row of ``run``'s table, without recording the table
+    (recording 40 columns a month is a fifth of a run's time)."""
+    model = simulate(settings, seed, months(years), record=NOTHING)
     return float(model.student_summary["achievement"])
 
 
@@ -168,7 +160,7 @@ def lever_replicates(
     """One row a replicate and lever (plus the ``all levers`` row): its Shapley value, its
     effect alone on the base and its cost alone to the target, and the replicate's gap."""
     seeds = replicate_seeds(seed, _check_replicates(replicates))
-    _check_years(years)
+    check_years(years)
     _check_workers(workers)
     overrides = ABLATION_SIZE if size is None else size
     a, b = load_scenario(base, overrides), load_scenario(target, overrides)

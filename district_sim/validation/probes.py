@@ -20,6 +20,7 @@ from ..mechanisms.initiatives import design_initiative
 from ..model import DistrictModel
 from ..scenarios import load_scenario
 from ..settings import Settings, Shock
+from ..simulation import Event, simulate
 from ..state.students import NORM_GAIN
 
 #: The typical district of national surveys: no strategy push, default everything else.
@@ -30,9 +31,9 @@ SIZE = {"district.students": 6000, "district.schools": 12}
 class _Observed(DistrictModel):
     """A district that notes, just before each summer, what the summer's draws act on."""
 
-    def __init__(self, settings: Settings, seed: int) -> None:
+    def __init__(self, settings: Settings, seed: int, **kwargs) -> None:
         self.notes: dict[str, list[float]] = defaultdict(list)
-        super().__init__(settings, seed)
+        super().__init__(settings, seed, **kwargs)
 
     def step(self) -> None:
         super().step()
@@ -105,15 +106,14 @@ def _mean(values: list[float], skip_first: bool = True) -> float:
 
 def workforce(seed: int, years: int = 10, size: dict | None = None) -> dict[str, float]:
     """Turnover, value-added spread, returns to experience and yearly gains in a typical district."""
-    model = _Observed(load_scenario(BASELINE, size or SIZE), seed)
-    model.run_for(years * MONTHS_PER_YEAR)
+    model = simulate(load_scenario(BASELINE, size or SIZE), seed, years * MONTHS_PER_YEAR, district=_Observed)
     return {name: _mean(values) for name, values in model.notes.items()}
 
 
 def superintendents(seed: int, years: int = 150) -> dict[str, float]:
     """Completed superintendent tenures over a long history of a small typical district."""
-    model = DistrictModel(load_scenario(BASELINE, {"district.students": 300, "district.schools": 2}), seed)
-    model.run_for(years * MONTHS_PER_YEAR)
+    small = load_scenario(BASELINE, {"district.students": 300, "district.schools": 2})
+    model = simulate(small, seed, years * MONTHS_PER_YEAR)
     tenures = model.central_office.completed_tenures
     return {"superintendent_tenure": float(np.mean(tenures)) if tenures else np.nan}
 
@@ -131,7 +131,7 @@ def coaching(seed: int, treated_schools: int, schools: int = 20, per_school: int
                                         "district.schools": schools, **(overrides or {})})
     out = {}
     for arm in ("control", "coached"):
-        model = DistrictModel(settings, seed)
+        model = simulate(settings, seed)
         treated = np.arange(schools) < treated_schools
         if arm == "coached":
             rng = np.random.default_rng(seed)
@@ -161,11 +161,10 @@ def pandemic(seed: int, magnitude: float = 0.35, size: dict | None = None) -> di
     settings = load_scenario(BASELINE, size or SIZE)
     ends = {}
     for arm in ("calm", "pandemic"):
-        model = DistrictModel(settings, seed)
-        model.run_for(MONTHS_PER_YEAR)  # one ordinary year, then the pandemic year
-        if arm == "pandemic":
-            model.schedule_shock(Shock(kind="pandemic", year=2, magnitude=magnitude, duration_years=1.0))
-        model.run_for(MONTHS_PER_YEAR - 1)
+        # One ordinary year, then the pandemic year, stopping before its summer.
+        shock = Shock(kind="pandemic", year=2, magnitude=magnitude, duration_years=1.0)
+        events = [Event(MONTHS_PER_YEAR, shock)] if arm == "pandemic" else []
+        model = simulate(settings, seed, 2 * MONTHS_PER_YEAR - 1, events=events)
         model.step()
         stu = model.students
         poor = model.schools.high_poverty[stu.school] & stu.enrolled
