@@ -336,3 +336,15 @@ def test_ui_command_refuses_a_bad_port(capsys):
     assert main(["ui", "--port", "70000"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--port must be between 1 and 65535" in err
+
+
+def test_lever_ranges_are_the_schemas_or_a_stated_narrowing_inside_it():
+    from district_sim.settings import lookup
+    from district_sim.ui.levers import LEVERS
+
+    for lever in LEVERS:
+        info = lookup(lever.key)
+        assert info.numeric, lever.key
+        assert info.contains(lever.low) and info.contains(lever.high), lever.key
+        if lever.shown is not None:  # a narrowing, not the schema's range restated
+            assert (lever.low, lever.high) != (info.low, info.high), lever.key

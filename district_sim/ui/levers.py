@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..scenarios import load_scenario
-from ..settings import Settings, SettingsError
+from ..settings import SettingInfo, Settings, SettingsError, lookup
 
 #: PELP's elements, in the order the page shows them.
 GROUPS = ("Strategy", "Resources", "Structures and systems", "Culture", "Environment")
@@ -21,64 +21,83 @@ GROUPS = ("Strategy", "Resources", "Structures and systems", "Culture", "Environ
 
 @dataclass(frozen=True)
 class Lever:
+    """A setting on the page: its range and kind are the schema's (:func:`settings.lookup`);
+    the lever adds only how the page presents it."""
+
     key: str          # dotted setting
     group: str        # one of GROUPS
     label: str        # short name on the page
     help: str         # one line: what pulling it means
-    low: float        # slider range on the page (inside the schema's range)
-    high: float
     step: float
-    integer: bool = False
+    #: The part of the schema's range the slider spans, where the schema's is too wide to slide
+    #: (teacher attention may be 1e9 in a thought experiment; a room needs a slider to 3).
+    shown: tuple[float, float] | None = None
     slider: bool = True  # False: a typed input (counts and money, where a slider is too coarse)
 
     @property
     def section(self) -> str:
         return self.key.split(".")[0]
 
+    @property
+    def setting(self) -> SettingInfo:
+        return lookup(self.key)
+
+    @property
+    def low(self) -> float:
+        return self.shown[0] if self.shown is not None else self.setting.low
+
+    @property
+    def high(self) -> float:
+        return self.shown[1] if self.shown is not None else self.setting.high
+
+    @property
+    def integer(self) -> bool:
+        return self.setting.kind == "int"
+
 
 LEVERS: tuple[Lever, ...] = (
     # Strategy: what the district does, and what it decides not to do.
     Lever("strategy.initiatives_per_year", "Strategy", "New initiatives a year",
-          "How many initiatives the central office launches each September.", 0, 10, 0.1, slider=False),
+          "How many initiatives the central office launches each September.", 0.1, (0, 10), slider=False),
     Lever("strategy.alignment", "Strategy", "Share aligned with the theory of action",
-          "How many new initiatives serve the instructional core the strategy is about.", 0, 1, 0.05),
+          "How many new initiatives serve the instructional core the strategy is about.", 0.05),
     Lever("strategy.initiative_duration_years", "Strategy", "Years an initiative is kept",
-          "Full implementation takes 2-4 years; the typical programme lasts 14-18 months.", 0.5, 8, 0.1),
+          "Full implementation takes 2-4 years; the typical programme lasts 14-18 months.", 0.1, (0.5, 8)),
     # Resources: money, people, time.
     Lever("strategy.resource_alignment", "Resources", "Share of money behind the strategy",
-          "The rest of the discretionary budget funds unaligned programmes.", 0, 1, 0.05),
+          "The rest of the discretionary budget funds unaligned programmes.", 0.05),
     Lever("district.budget_per_student", "Resources", "Improvement budget ($ a student a year)",
-          "Discretionary money after salaries and mandates (about 5% of spending).", 0, 5000, 50,
+          "Discretionary money after salaries and mandates (about 5% of spending).", 50, (0, 5000),
           slider=False),
     Lever("strategy.grant_funded_share", "Resources", "Unaligned work with its own grant",
-          "Outside money that brings its own programme and ends when the grant does.", 0, 1, 0.05),
+          "Outside money that brings its own programme and ends when the grant does.", 0.05),
     # Structures and systems: who decides, how work flows.
     Lever("strategy.buffering", "Structures and systems", "Buffering of schools",
-          "How far principals can keep unaligned demands out of classrooms.", 0, 1, 0.05),
+          "How far principals can keep unaligned demands out of classrooms.", 0.05),
     Lever("capacity.teacher_attention", "Structures and systems", "Teacher time for new work",
-          "1 = typical: about three initiatives fill a teacher's margin.", 0.2, 3, 0.1),
+          "1 = typical: about three initiatives fill a teacher's margin.", 0.1, (0.2, 3)),
     Lever("leadership.principal_leadership_mean", "Structures and systems",
           "Principals' instructional leadership",
-          "Stronger leaders buffer better and advocate for what their schools need.", 0, 1, 0.05),
+          "Stronger leaders buffer better and advocate for what their schools need.", 0.05),
     Lever("leadership.listening", "Structures and systems", "Central office listens to principals",
-          "How far money follows principals' advocacy each year.", 0, 1, 0.05),
+          "How far money follows principals' advocacy each year.", 0.05),
     # Culture: norms, trust, how things work here.
     Lever("teachers.cynicism_rate", "Culture", "Cynicism from abandoned initiatives",
           "'This too shall pass': what each initiative dropped before it paid back costs in trust.",
-          0, 1, 0.05),
+          0.05, (0, 1)),
     Lever("teachers.fatigue_rate", "Culture", "Fatigue from overload",
-          "How fast teachers tire when asked for more than they can give.", 0, 0.3, 0.01),
+          "How fast teachers tire when asked for more than they can give.", 0.01, (0, 0.3)),
     Lever("teachers.support_turnover", "Culture", "Support keeps teachers",
-          "How strongly supportive leadership lowers leaving.", 0, 2, 0.05),
+          "How strongly supportive leadership lowers leaving.", 0.05, (0, 2)),
     # Environment: what the district does not control.
     Lever("environment.budget_cut_rate", "Environment", "Chance of a budget cut a year",
-          "Downturns hit district budgets about once a decade.", 0, 1, 0.05),
+          "Downturns hit district budgets about once a decade.", 0.05),
     Lever("environment.state_mandate_rate", "Environment", "Chance of a state mandate a year",
-          "Compliance work schools must take on, whatever the strategy.", 0, 1, 0.05),
+          "Compliance work schools must take on, whatever the strategy.", 0.05),
     Lever("leadership.superintendent_tenure_years", "Environment", "Superintendent tenure (years)",
-          "Large districts keep a superintendent about 5-6 years; politics can shorten it.", 1, 12, 0.5),
+          "Large districts keep a superintendent about 5-6 years; politics can shorten it.", 0.5, (1, 12)),
     Lever("leadership.strategy_replacement", "Environment", "Chance a successor replaces the strategy",
-          "Policy churn: new leaders bring new agendas (Hess's 'spinning wheels').", 0, 1, 0.05),
+          "Policy churn: new leaders bring new agendas (Hess's 'spinning wheels').", 0.05),
 )
 
 BY_KEY = {lever.key: lever for lever in LEVERS}
@@ -95,7 +114,7 @@ def lever(key: str) -> Lever:
 
 
 def current(settings: Settings, key: str) -> float:
-    section, name = key.split(".")
+    section, name = lever(key).key.split(".")
     return float(getattr(getattr(settings, section), name))
 
 
