@@ -41,3 +41,18 @@ def step_calendar(steps: int) -> tuple[int, int]:
 def to_years(time: float):
     """Model time (months since the start) in school years; works on arrays too."""
     return time / MONTHS_PER_YEAR
+
+
+class SchoolTime:
+    """``year`` and ``month`` of a Mesa model's clock (mixed into models whose step is a
+    school month)."""
+
+    time: float
+
+    @property
+    def year(self) -> int:
+        return calendar(self.time)[0]
+
+    @property
+    def month(self) -> int:
+        return calendar(self.time)[1]

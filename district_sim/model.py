@@ -15,7 +15,7 @@ from mesa.time import Priority, Schedule
 
 from .agents.central_office import CentralOffice
 from .agents.principals import Principal, advocacy
-from .calendar import MONTHS_PER_YEAR, SUMMER_AFTER, calendar, months, year_start
+from .calendar import MONTHS_PER_YEAR, SUMMER_AFTER, SchoolTime, calendar, months, year_start
 from .mechanisms import implementation, learning, turnover
 from .mechanisms.coherence import Elements
 from .mechanisms.shocks import ShockEvent, ShockState, draw_random_shocks
@@ -63,7 +63,7 @@ def _index(i: int, n: int, what: str) -> int:
     return int(i)
 
 
-class DistrictModel(mesa.Model):
+class DistrictModel(SchoolTime, mesa.Model):
     """A district whose strategy, resources and environment act on its instructional core.
 
     Args:
@@ -283,14 +283,6 @@ class DistrictModel(mesa.Model):
         stu = self.students
         mask = stu.enrolled if stu.enrolled.any() else np.ones(stu.n, dtype=bool)
         return float(stu.achievement[mask].mean())
-
-    @property
-    def year(self) -> int:
-        return calendar(self.time)[0]
-
-    @property
-    def month(self) -> int:
-        return calendar(self.time)[1]
 
     def run_years(self, years: float) -> None:
         """Advance by whole school years (ten months and the summer after each)."""

@@ -62,25 +62,14 @@ class TeacherView:
     teachers: Teachers
     index: int
 
-    @property
-    def school(self) -> int:
-        return int(self.teachers.school[self.index])
+    def _value(self, name: str):
+        return getattr(self.teachers, name)[self.index]
 
-    @property
-    def practice(self) -> float:
-        return float(self.teachers.practice[self.index])
-
-    @property
-    def experience(self) -> float:
-        return float(self.teachers.experience[self.index])
-
-    @property
-    def fatigue(self) -> float:
-        return float(self.teachers.fatigue[self.index])
-
-    @property
-    def cynicism(self) -> float:
-        return float(self.teachers.cynicism[self.index])
+    school = property(lambda self: int(self._value("school")), doc="Where the teacher teaches.")
+    practice = property(lambda self: float(self._value("practice")), doc="Instructional practice.")
+    experience = property(lambda self: float(self._value("experience")), doc="Years of experience.")
+    fatigue = property(lambda self: float(self._value("fatigue")), doc="Fatigue, 0-1.")
+    cynicism = property(lambda self: float(self._value("cynicism")), doc="Cynicism, 0-1.")
 
     @property
     def depth(self) -> np.ndarray:

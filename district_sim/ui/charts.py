@@ -353,13 +353,17 @@ def diverging(value: float, low: float, high: float) -> str:
     if not math.isfinite(value) or high <= low:
         return "#dddddd"
     t = min(1.0, max(0.0, (value - low) / (high - low)))
-    stops = ((0.0, (202, 0, 32)), (0.5, (240, 240, 240)), (1.0, (5, 113, 176)))
+    return _ramp(t, ((0.0, (202, 0, 32)), (0.5, (240, 240, 240)), (1.0, (5, 113, 176))))
+
+
+def _ramp(t: float, stops: tuple[tuple[float, tuple[int, int, int]], ...]) -> str:
+    """The colour at ``t`` (0-1) of a ramp through ``stops`` (position, RGB), as hex."""
     for (t0, c0), (t1, c1) in zip(stops, stops[1:], strict=False):
         if t <= t1:
             u = (t - t0) / (t1 - t0)
             rgb = [round(a + (b - a) * u) for a, b in zip(c0, c1, strict=True)]
             return "#{:02x}{:02x}{:02x}".format(*rgb)
-    return "#0571b0"
+    return "#{:02x}{:02x}{:02x}".format(*stops[-1][1])
 
 
 def school_detail(model, school: int) -> dict:
@@ -378,13 +382,7 @@ def school_detail(model, school: int) -> dict:
 def alignment_color(value: float) -> str:
     """Red (out of line) through amber to green (aligned) for a 0-1 element."""
     t = min(1.0, max(0.0, float(value))) if math.isfinite(value) else 0.0
-    stops = ((0.0, (215, 48, 39)), (0.5, (254, 224, 139)), (1.0, (26, 152, 80)))
-    for (t0, c0), (t1, c1) in zip(stops, stops[1:], strict=False):
-        if t <= t1:
-            u = (t - t0) / (t1 - t0)
-            rgb = [round(a + (b - a) * u) for a, b in zip(c0, c1, strict=True)]
-            return "#{:02x}{:02x}{:02x}".format(*rgb)
-    return "#1a9850"
+    return _ramp(t, ((0.0, (215, 48, 39)), (0.5, (254, 224, 139)), (1.0, (26, 152, 80))))
 
 
 def pelp_svg(model, title: str, color: str) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 
 import mesa
 
-from ..calendar import MONTHS_PER_YEAR, calendar
+from ..calendar import MONTHS_PER_YEAR, SchoolTime, calendar
 from ..model import DistrictModel, check_seed
 from ..scenarios import list_scenarios, load_scenario
 from ..settings import Settings, SettingsError, Shock, find
@@ -94,7 +94,7 @@ class Line:
         return simulate(self.initial, self.seed, int(round(until)), events=self.history)
 
 
-class Comparison(mesa.Model):
+class Comparison(SchoolTime, mesa.Model):
     """Two districts (and branches forked from them) stepped together, month by month.
 
     Args:
@@ -138,14 +138,6 @@ class Comparison(mesa.Model):
     @property
     def months(self) -> int:
         return int(round(self.time))
-
-    @property
-    def year(self) -> int:
-        return calendar(self.time)[0]
-
-    @property
-    def month(self) -> int:
-        return calendar(self.time)[1]
 
     def when(self, time: float | None = None) -> str:
         """'year 3, month 4' of the month about to start at ``time`` (now if omitted)."""
