@@ -67,6 +67,7 @@ def teacher_summer(
         rng.standard_normal(teachers.n), rng.random(teachers.n)  # keep streams in step
         return 0.0
     leaving = u < teacher_hazard(teachers, schools, settings, shortage)
+    teachers.left = leaving
     replace_teachers(teachers, leaving, settings, shortage, rng)
     return float(leaving.mean())
 
@@ -83,4 +84,5 @@ def principal_summer(schools: Schools, settings: Settings, rng: np.random.Genera
     new = np.clip(lead.principal_leadership_mean + lead.principal_leadership_sd * z, 0.0, 1.0)
     schools.leadership = np.where(leaving, new, schools.leadership)
     schools.principal_tenure[leaving] = 0.0
+    schools.principal_changed = leaving
     return float(leaving.mean())

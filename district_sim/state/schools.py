@@ -27,6 +27,8 @@ class Schools:
         self.climate = np.full(n, 0.5)
         #: Teachers' sense of leadership support, 0-1 (drives retention).
         self.support = np.full(n, 0.75)
+        #: A new principal took over in the last summer.
+        self.principal_changed = np.zeros(n, dtype=bool)
 
     @property
     def n(self) -> int:

@@ -27,6 +27,8 @@ class Teachers:
         self.fatigue = np.zeros(n)
         self.cynicism = np.zeros(n)
         self.underprepared = np.zeros(n, dtype=bool)
+        #: Whose post changed hands in the last summer (the leaver's row now holds the successor).
+        self.left = np.zeros(n, dtype=bool)
         #: depth[i, k]: implementation depth of teacher i in portfolio slot k (0-1).
         self.depth = np.zeros((n, slots))
         #: last month's share of initiative demand each teacher could meet (0-1).
