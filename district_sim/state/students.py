@@ -35,6 +35,9 @@ class Students:
         self.enrolled = np.ones(school.size, dtype=bool)
         #: Last month's change in z, annualised (for the learning-gain statistic).
         self.growth = np.zeros(school.size)
+        #: The latest spring test: each seat's score and whether it sat the test.
+        self.test_score = np.zeros(school.size)
+        self.tested = np.zeros(school.size, dtype=bool)
         self._roster: Roster | None = None
 
     @property
