@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from .calendar import MONTHS_PER_YEAR, step_calendar
+from .mechanisms.testing import tested_mean
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,8 @@ _TABLE = (
            lambda m: step_calendar(m.steps)[1]),
     Metric("achievement", "Achievement (SD vs national norm)", SD, *ANY, _student("achievement"),
            Plot("achievement", "Achievement (student SD vs national norm)")),
+    Metric("tested_achievement", "Tested achievement: mean of the latest spring test (SD)", SD, *ANY,
+           lambda m: tested_mean(m.students)),
     Metric("achievement_gap", "Gap, other minus high-need (SD)", SD, *ANY,
            _student("achievement_gap"),
            Plot("achievement", "Gap: other minus high-need students (SD)")),

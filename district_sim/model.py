@@ -15,8 +15,8 @@ from mesa.time import Priority, Schedule
 
 from .agents.central_office import CentralOffice
 from .agents.principals import Principal, advocacy
-from .calendar import MONTHS_PER_YEAR, SUMMER_AFTER, SchoolTime, calendar, months, year_start
-from .mechanisms import implementation, learning, turnover
+from .calendar import MONTHS_PER_YEAR, SUMMER_AFTER, SchoolTime, calendar, months, step_calendar, year_start
+from .mechanisms import implementation, learning, persistence, testing, turnover
 from .mechanisms.coherence import Elements
 from .mechanisms.shocks import ShockEvent, ShockState, draw_random_shocks
 from .metrics import summarise_students
@@ -30,7 +30,7 @@ from .state.teachers import Teachers
 # Appending a stream keeps the others' draws (SeedSequence children are indexed).
 # "succession" is drawn only when a superintendent leaves, so a departure in one scenario
 # does not shift the principals' draws that another scenario with the same seed shares.
-STREAMS = ("environment", "leadership", "initiatives", "teachers", "students", "succession")
+STREAMS = ("environment", "leadership", "initiatives", "teachers", "students", "succession", "testing")
 
 
 def _checked(settings: Settings | None, seed: int) -> tuple[Settings, int]:
@@ -93,7 +93,9 @@ class DistrictModel(SchoolTime, mesa.Model):
         hazard = turnover.teacher_hazard(self.teachers, self.schools, self.settings, 0.0)
         self.teacher_turnover = float(hazard.mean()) if on else 0.0
         self.principal_turnover = self.settings.leadership.principal_turnover if on else 0.0
-        self._last_summer_achievement = self.achievement_mean()
+        testing.spring_test(self.students, self.settings.students.test_reliability, self.streams["testing"])
+        #: The spring scores last summer's decisions read (the baseline test's before the first).
+        self._last_summer_scores = testing.tested_mean(self.students)
         self._start_year()
         for shock in self.settings.shocks:
             self.schedule_shock(shock, at=year_start(shock.year) + 0.5, source="scenario")
@@ -167,8 +169,9 @@ class DistrictModel(SchoolTime, mesa.Model):
             "engagement_gap": self.settings.students.high_need_engagement_gap,
             "intake_sd": self.settings.students.intake_sd,
         }
-        stu.achievement = learning.intake(stu.n, hn, stu.grade.astype(float), self.baseline,
-                                          self.streams["students"])
+        self.baseline["durable"], self.baseline["retention"] = persistence.rates(self.settings.students)
+        stu.achievement, stu.fading = learning.intake(stu.n, hn, stu.grade.astype(float), self.baseline,
+                                                      self.streams["students"])
 
     # --- the year --------------------------------------------------------------------------
 
@@ -196,6 +199,8 @@ class DistrictModel(SchoolTime, mesa.Model):
         self.classroom_effect = effect
         learning.step_students(self.students, self.schools, effect, s, self.shock_state.pandemic,
                                self.teachers.school)
+        if step_calendar(self.steps)[1] == testing.TEST_MONTH:
+            testing.spring_test(self.students, s.students.test_reliability, self.streams["testing"])
         self.student_summary = summarise_students(self.students)
         self.elements.observe(self.teachers, self.schools, self.portfolio,
                               office.budget_aligned, office.budget_unaligned,
@@ -207,9 +212,9 @@ class DistrictModel(SchoolTime, mesa.Model):
     def summer(self) -> None:
         """Between two school years: people leave and arrive, cohorts move, money is set."""
         s = self.settings
-        achievement = self.achievement_mean()
-        self.elements.summer(achievement - self._last_summer_achievement, self.shock_state.cut, s.elements)
-        self._last_summer_achievement = achievement
+        scores = testing.tested_mean(self.students)
+        self.elements.summer(scores - self._last_summer_scores, self.shock_state.cut, s.elements)
+        self._last_summer_scores = scores
         t = self.teachers
         self.teacher_turnover = turnover.teacher_summer(
             t, self.schools, s, self.shock_state.shortage, self.streams["teachers"])

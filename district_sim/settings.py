@@ -486,6 +486,27 @@ class Students(_Section):
         "remote schooling cut attendance and engagement; a magnitude-0.35 pandemic lowers it by "
         "about 0.18, twice that in high-poverty schools.",
     )
+    persistence_one_year: float = Field(
+        0.35, ge=0, le=1,
+        description="Share of a year's gain beyond normal growth (from a teacher, an initiative, a "
+        "shock, anything) still there one year later, measured as studies measure it: end-of-year "
+        "scores a year apart. Jacob, Lefgren and Sims 2010 find about a fifth (ruling out more "
+        "than a third); Chetty, Friedman and Rockoff 2014 about a half; 0.35 is between them.",
+    )
+    persistence_long_run: float = Field(
+        0.2, ge=0, le=1,
+        description="Share of such an end-of-year gain that lasts: the durable part, toward which "
+        "the rest fades (mechanisms/persistence.py turns the two shares into monthly rates). "
+        "Chetty, Friedman and Rockoff 2014: about a quarter after three or four years; Jacob, "
+        "Lefgren and Sims 2010's fifth after one year bounds it from above; 0.2. A value above "
+        "persistence_one_year acts as persistence_one_year (nothing fades after the first year).",
+    )
+    test_reliability: float = Field(
+        0.9, gt=0, le=1,
+        description="Reliability of a student's spring state test: true-score variance over "
+        "observed-score variance within a grade. Stated reason: state tests' technical reports "
+        "give about 0.85-0.92 for a student's score; 0.9 is their middle.",
+    )
 
 
 class Leadership(_Section):
@@ -568,6 +589,15 @@ class Environment(_Section):
         description="How many times as much a pandemic costs high-poverty schools, in learning "
         "and engagement (Goldhaber, Kane et al. 2022: about twice as much in high-poverty, remote "
         "schools).",
+    )
+    pandemic_loss_cap: float = Field(
+        0.4, ge=0, le=5,
+        description="Largest yearly growth (SD) a pandemic's share is taken of: a magnitude-m "
+        "pandemic costs m times the grade's normal yearly growth, but at most m times this, so "
+        "young children, whose normal growth is largest (1.5 SD in kindergarten), do not lose "
+        "several times the SD older ones lose. Stated reason: measured losses in SD were of "
+        "similar size across grades 3-8 (Kuhfeld et al. 2022; Goldhaber, Kane et al. 2022), and "
+        "early-grade losses were not several times larger; 0.4 is grade 4's normal growth.",
     )
     pandemic_fatigue: float = Field(
         0.2, ge=0, le=1,

@@ -14,6 +14,7 @@ from ..calendar import MONTH
 from ..settings import Settings
 from ..state.schools import Schools
 from ..state.students import NORM_GAIN, Students
+from . import persistence
 
 
 def yearly_growth(
@@ -33,14 +34,20 @@ def yearly_growth(
     growth = per_teacher.take(students.teacher)
     growth += stu.engagement_effect * (students.engagement - stu.engagement_mean)
     if pandemic > 0:
-        growth -= pandemic_loss(students, schools, pandemic, settings.environment.pandemic_poverty_ratio)
+        # A magnitude is the share of a year's growth that spring tests show lost, so the
+        # loss as it happens is larger by what fades within the year.
+        env = settings.environment
+        rate = pandemic / persistence.kept_at_year_end(stu)
+        growth -= pandemic_loss(students, schools, rate, env.pandemic_poverty_ratio, env.pandemic_loss_cap)
     return growth
 
 
-def pandemic_loss(students: Students, schools: Schools, rate: float, poverty_ratio: float) -> np.ndarray:
-    """Yearly loss in SD: ``rate`` years' worth of the grade's norm growth, ``poverty_ratio``
-    times as much in high-poverty schools (Goldhaber, Kane et al. 2022: about twice)."""
-    grade_gain = NORM_GAIN[np.minimum(students.grade, NORM_GAIN.size - 1)]
+def pandemic_loss(students: Students, schools: Schools, rate: float, poverty_ratio: float,
+                  cap: float) -> np.ndarray:
+    """Yearly loss in SD: ``rate`` years' worth of the grade's norm growth (at most ``cap`` SD of
+    it), ``poverty_ratio`` times as much in high-poverty schools (Goldhaber, Kane et al. 2022:
+    about twice)."""
+    grade_gain = np.minimum(NORM_GAIN[np.minimum(students.grade, NORM_GAIN.size - 1)], cap)
     return rate * grade_gain * np.where(schools.high_poverty, poverty_ratio, 1.0)[students.school]
 
 
@@ -64,14 +71,23 @@ def step_students(
     students: Students, schools: Schools, effect: np.ndarray, settings: Settings, pandemic: float,
     teacher_school: np.ndarray,
 ) -> None:
-    """One school month of learning for every enrolled student."""
+    """One school month of learning for every enrolled student.
+
+    The month's gain goes a share ``durable`` to the lasting part of achievement and the rest
+    to the fading part, which keeps ``retention`` of itself a month (``persistence``)."""
     growth = yearly_growth(students, schools, effect, settings, pandemic, teacher_school)
     students.growth = growth
     gain = MONTH * growth
+    durable, retention = persistence.rates(settings.students)
+    # achievement = lasting + fading: it gains the month's gain less what the fading part loses.
+    change = gain - (1.0 - retention) * students.fading
+    fading = retention * students.fading + (1.0 - durable) * gain
     if students.roster.all_enrolled:
-        students.achievement += gain
-    else:  # empty seats do not learn
-        np.add(students.achievement, gain, out=students.achievement, where=students.enrolled)
+        students.achievement += change
+        students.fading = fading
+    else:  # empty seats do not learn (or forget)
+        np.add(students.achievement, change, out=students.achievement, where=students.enrolled)
+        np.copyto(students.fading, fading, where=students.enrolled)
     # Engagement moves part of the way to its target; the step is built in the target's
     # array, since each temporary is another 100,000 values.
     step = engagement_target(students, schools, effect, settings, pandemic, teacher_school)
@@ -91,13 +107,24 @@ def assign_teachers(students: Students, teacher_school: np.ndarray, rng: np.rand
 
 def intake(
     n: int, high_need: np.ndarray, grade: np.ndarray, baseline: dict, rng: np.random.Generator
-) -> np.ndarray:
-    """Achievement of students entering (or present at the start): the district's level,
-    its gap, and a grade slope that makes the status quo stationary (see ``baseline``)."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Achievement and its fading part for students entering (or present at the start): the
+    district's level, its gap, and the grade profile of the status quo's drift (its lasting
+    part each year, and the fading part it has built), so a district that changes nothing
+    stays where it is (see ``baseline``)."""
     level = np.where(high_need, baseline["high_need_level"], baseline["other_level"])
-    slope = np.where(high_need, baseline["high_need_drift"], baseline["other_drift"])
-    centre = (GRADE_MID - grade)
-    return level - slope * centre + baseline["intake_sd"] * rng.standard_normal(n)
+    drift = np.where(high_need, baseline["high_need_drift"], baseline["other_drift"])
+    fading, centring = _settled(drift, grade, baseline)
+    lasting = baseline["durable"] * drift * (grade - GRADE_MID)
+    return level + lasting + fading - centring + baseline["intake_sd"] * rng.standard_normal(n), fading
+
+
+def _settled(drift: np.ndarray, grade: np.ndarray, baseline: dict) -> tuple[np.ndarray, np.ndarray]:
+    """The status quo's fading part at ``grade``, and its mean over the grades (to centre on)."""
+    d, r = baseline["durable"], baseline["retention"]
+    fading = persistence.settled_fading(drift, grade, d, r)
+    every_grade = persistence.settled_fading(1.0, np.arange(NORM_GAIN.size), d, r).mean()
+    return fading, drift * every_grade
 
 
 GRADE_MID = (NORM_GAIN.size - 1) / 2.0
@@ -126,6 +153,7 @@ def summer_cohorts(
     students.grade[idx] = 0
     students.enrolled[idx] = u[0, idx] < fill
     students.high_need[idx] = u[1, idx] < schools.poverty[students.school[idx]]
-    students.achievement[idx] = intake(n, students.high_need[idx], students.grade[idx], baseline, rng)
+    students.achievement[idx], students.fading[idx] = intake(n, students.high_need[idx], students.grade[idx],
+                                                            baseline, rng)
     entering = baseline["engagement"] - baseline["engagement_gap"] * students.high_need[idx]
     students.engagement[idx] = np.clip(entering, 0.0, 1.0)

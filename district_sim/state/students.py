@@ -28,6 +28,8 @@ class Students:
         self.high_need = high_need.astype(bool)
         self.grade = grade.astype(np.int8)
         self.achievement = np.zeros(school.size)
+        #: The part of achievement that is still fading (``mechanisms.persistence``).
+        self.fading = np.zeros(school.size)
         self.engagement = np.zeros(school.size)
         #: Indices have the native width: gathering per-teacher or per-school values for
         #: 100,000 seats with int32 indices would first convert them, every month.

@@ -1,0 +1,47 @@
+"""The spring state test: what the district sees of its students' achievement.
+
+Districts do not see true achievement. Each spring (school month 8) students in grades 3-8
+sit the state test (federal law requires annual tests in those grades); a score is true
+achievement plus measurement error whose size makes the test's reliability (true-score over
+observed variance, within a grade) what state technical reports give. Whatever reacts to
+results (the summer's culture and stakeholder update, principals' succession) reads the
+latest scores. A baseline test is taken when the district is built, so a score exists from
+the first month.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..state.students import Students
+
+#: The school month of the spring test (April of a September-June year).
+TEST_MONTH = 8
+#: Tested grades, 0 being kindergarten: grades 3 to 8.
+FIRST_TESTED, LAST_TESTED = 3, 8
+
+
+def spring_test(students: Students, reliability: float, rng: np.random.Generator) -> None:
+    """Score every enrolled student in a tested grade; the rest keep no score this year.
+
+    One normal draw a seat, whoever sits the test, so the stream stays in step across
+    scenarios sharing a seed."""
+    noise = rng.standard_normal(students.n)
+    grade = students.grade
+    sits = students.enrolled & (grade >= FIRST_TESTED) & (grade <= LAST_TESTED)
+    true = students.achievement
+    g = np.where(sits, grade, 0).astype(np.intp)
+    count = np.bincount(g, weights=sits, minlength=LAST_TESTED + 1)
+    total = np.bincount(g, weights=np.where(sits, true, 0.0), minlength=LAST_TESTED + 1)
+    square = np.bincount(g, weights=np.where(sits, true * true, 0.0), minlength=LAST_TESTED + 1)
+    mean = total / np.maximum(count, 1)
+    variance = np.maximum(square / np.maximum(count, 1) - mean * mean, 0.0)
+    error_sd = np.sqrt(variance * (1.0 - reliability) / reliability)
+    students.test_score = np.where(sits, true + error_sd[g] * noise, 0.0)
+    students.tested = sits
+
+
+def tested_mean(students: Students) -> float:
+    """Mean of the latest spring test over those who sat it (0 if nobody did)."""
+    n = int(students.tested.sum())
+    return float(students.test_score[students.tested].sum() / n) if n else 0.0
