@@ -60,9 +60,7 @@ def test_step_and_step_a_year_advance_both_charts(rendered):
     button(rendered, "Step a year").click()
     assert months(rendered) == 10 and points(rendered, "achievement", "right") == 10
     rendered.find(v.Html, children=["Why the districts differ now"]).assert_empty() if False else None
-    explain = next(w.unsafe_innerHTML for w in rendered.find(HTML).widgets
-                   if "ds-note" in (w.unsafe_innerHTML or "") or "SD" in (w.unsafe_innerHTML or ""))
-    assert "SD" in explain
+    assert "SD" in explain_text(rendered)
 
 
 def test_shock_button_marks_the_charts(rendered):
@@ -139,13 +137,16 @@ def test_the_classroom_demo_starts_narrating_and_stops(rendered):
     button(rendered, "Classroom demo (5 min)").click()
     assert months(rendered) == 0   # it restarts fragmented against focused
     deadline = time.monotonic() + 10
-    while "Two districts with the same students" not in explain_html(rendered):
+    while "Two districts with the same students" not in explain_text(rendered):
         assert time.monotonic() < deadline, "no caption"
         time.sleep(0.1)
     button(rendered, "Stop the demonstration").click()
     assert rendered.find(v.Btn, children=["Classroom demo (5 min)"]).widgets
 
 
-def explain_html(rendered) -> str:
-    return " ".join(w.unsafe_innerHTML or "" for w in rendered.find(HTML).widgets
-                    if "ds-caption" in (w.unsafe_innerHTML or "") or "SD" in (w.unsafe_innerHTML or ""))
+def explain_text(rendered) -> str:
+    """The explain panel's text (caption, headlines, reasons, note), as the page shows it."""
+    def text(widget) -> str:
+        return " ".join(text(c) if isinstance(c, v.Html) else str(c) for c in widget.children)
+
+    return text(rendered.find(v.Html, class_="ds-explain").widget)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import reacton.core
@@ -38,7 +39,9 @@ from .session import (
 )
 
 TITLE = "District coherence: two strategies side by side"
-SMALL = {"font-size": "0.8em", "color": "#555", "line-height": "1.25"}
+#: The page's one stylesheet; elements name its classes (``ds-*``). Only what is known at
+#: runtime stays inline: a district's colour (session.COLORS) and a school tile's value colour.
+STYLESHEET = Path(__file__).with_name("page.css")
 
 
 def model_params(setup: Setup) -> dict:
@@ -67,27 +70,26 @@ def _district_items(comparison: Comparison) -> list[dict]:
 def ExplainPanel(model: Comparison, frame: int):
     """Why the two sides differ now, in plain words, and the classroom demo's caption."""
     years = to_years(model.time)
-    parts = []
-    if model.caption:
-        parts.append(f'<div class="ds-caption" style="background:#fff3cd;padding:8px;border-radius:6px;'
-                     f'font-size:1.05em;margin-bottom:8px">{_esc(model.caption)}</div>')
     pairs = [(LEFT, RIGHT)] + [(k, line.parent) for k, line in model.lines.items() if line.parent]
-    for a, b in pairs:
-        la, lb = model.lines[a], model.lines[b]
-        d = explain.diagnose(la.label, model.latest(a), lb.label, model.latest(b), years)
-        reasons = "".join(f"<li>{_esc(r)}</li>" for r in d.reasons)
-        parts.append(f'<p style="margin:4px 0"><b>{_esc(d.headline)}</b></p>'
-                     + (f'<ul style="margin:0 0 6px 0;padding-left:18px">{reasons}</ul>' if reasons else ""))
-    if model.note:
-        parts.append(f'<p class="ds-note" style="color:#555;font-size:0.85em;margin:4px 0">Last change: '
-                     f"{_esc(model.note)}</p>")
-    parts.append(f'<p style="color:#777;font-size:0.75em;margin:2px 0">{model.when()}. Shocks on the '
-                 f"charts: {charts.shock_legend()}; grey triangles under the axis are shocks from "
-                 f"chance or the scenario, shared by both sides. The reasons name the mechanism "
-                 f"on which the districts differ most, relative to a difference that matters.</p>")
-    with solara.Column(style={"height": "370px", "overflow-y": "auto", "padding": "4px"}):
-        solara.Text("Why the districts differ now", style={"font-weight": "bold"})
-        solara.HTML(tag="div", unsafe_innerHTML="".join(parts), classes=["ds-explain"])
+    with solara.Column(classes=["ds-panel", "ds-explain-panel"]):
+        solara.Text("Why the districts differ now", classes=["ds-bold"])
+        # keys: the panel's elements come and go (a caption, a branch), and a reused element
+        # would keep its old tag in the browser
+        with solara.Div(classes=["ds-explain"]):
+            if model.caption:
+                _tag("div", model.caption, "ds-caption").key("caption")
+            for a, b in pairs:
+                la, lb = model.lines[a], model.lines[b]
+                d = explain.diagnose(la.label, model.latest(a), lb.label, model.latest(b), years)
+                _tag("p", [_tag("b", d.headline)], "ds-headline").key(f"headline-{a}-{b}")
+                if d.reasons:
+                    _tag("ul", [_tag("li", r) for r in d.reasons], "ds-reasons").key(f"reasons-{a}-{b}")
+            if model.note:
+                _tag("p", f"Last change: {model.note}", "ds-note").key("note")
+            _tag("p", f"{model.when()}. Shocks on the charts: {charts.shock_legend()}; grey triangles under "
+                      f"the axis are shocks from chance or the scenario, shared by both sides. The reasons "
+                      f"name the mechanism on which the districts differ most, relative to a difference "
+                      f"that matters.", "ds-footnote").key("footnote")
 
 
 @solara.component
@@ -95,12 +97,12 @@ def PelpPanel(model: Comparison, frame: int):
     """PELP's Coherence Framework for each district, elements coloured by alignment."""
     with model.lock:
         svgs = [charts.pelp_svg(line.model, line.label, line.color) for line in model.lines.values()]
-    with solara.Column(style={"height": "370px", "overflow-y": "auto"}):
+    with solara.Column(classes=["ds-panel"]):
         solara.Text("PELP coherence framework (green = in line with the theory of action, red = out of "
-                    "line)", style=SMALL)
-        solara.HTML(tag="div", unsafe_innerHTML="".join(
-            f'<div style="display:inline-block;width:48%;min-width:220px;vertical-align:top">{s}</div>'
-            for s in svgs), classes=["ds-pelp"])
+                    "line)", classes=["ds-small"])
+        with solara.Div(classes=["ds-pelp"]):
+            for svg in svgs:
+                Svg(svg, ["ds-pelp-item"])
 
 
 @solara.component
@@ -109,8 +111,15 @@ def ChartView(model: Comparison, key: str, frame: int):
     chart = charts.CHART_BY_KEY[key]
     series = model.series(charts.chart_columns(chart))
     svg = charts.chart_svg(chart, series, list(model.markers), model.environment_shocks(), model.time)
-    solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["ds-chart", f"ds-chart-{key}"],
-                style={"width": "100%"})
+    Svg(svg, ["ds-chart", f"ds-chart-{key}"])
+
+
+@solara.component
+def Svg(svg: str, classes: list[str]):
+    """The page's one place for raw markup: an SVG document drawn by ``charts`` (a chart or a
+    PELP diagram). It is generated markup, not text, so no plain component can show it;
+    ``charts`` escapes the labels and titles it writes into it."""
+    solara.HTML(tag="div", unsafe_innerHTML=svg, classes=classes)
 
 
 @solara.component
@@ -127,21 +136,21 @@ def SchoolsView(model: Comparison, frame: int):
                 detail = (line, charts.school_detail(line.model, selected[1]))
     low = min(float(v.min()) for v in values.values())
     high = max(float(v.max()) for v in values.values())
-    with solara.Column(style={"padding": "4px"}):
+    with solara.Column(classes=["ds-schools"]):
         with solara.Row():
             solara.ToggleButtonsSingle(value=metric, values=list(charts.SCHOOL_METRICS), on_value=set_metric,
                                        dense=True)
-            solara.Text(f"{charts.SCHOOL_METRICS[metric]}: red {low:.3f}, blue {high:.3f}", style=SMALL)
+            solara.Text(f"{charts.SCHOOL_METRICS[metric]}: red {low:.3f}, blue {high:.3f}",
+                        classes=["ds-small"])
         for key, line in model.lines.items():
-            solara.Text(line.label, style={"color": line.color, "font-weight": "bold"})
-            with solara.Row(gap="3px", style={"flex-wrap": "wrap"}):
+            solara.Text(line.label, classes=["ds-bold"], style={"color": line.color})   # the district's
+            with solara.Row(gap="3px", classes=["ds-tiles"]):
                 for school, value in enumerate(values[key]):
                     solara.Button(
                         label=str(school + 1), dense=True, small=True,
                         on_click=lambda key=key, school=school: set_selected((key, school)),
                         classes=["ds-school"],
-                        style={"background-color": charts.diverging(float(value), low, high),
-                               "min-width": "34px", "padding": "0 4px"},
+                        style={"background-color": charts.diverging(float(value), low, high)},
                     )
         if detail is not None:
             line, info = detail
@@ -153,22 +162,17 @@ def SchoolDetail(label: str, info: dict):
     p = info["principal"]
     solara.Text(f"{label}, school {p['school'] + 1}: {info['students']} students, "
                 f"{100 * info['high_need_share']:.0f}% high-need"
-                + (" (high-poverty school)" if p["high_poverty"] else ""), style={"font-weight": "bold"})
+                + (" (high-poverty school)" if p["high_poverty"] else ""), classes=["ds-bold"])
     solara.Text(f"Principal #{p['principal_id']}: instructional leadership {p['leadership']:.2f}, "
                 f"{p['tenure_years']:.1f} years in the school, focus {p['focus']:.2f} (share of "
-                f"initiative oversight they can give)", style=SMALL)
-    rows = "".join(
-        f"<tr><td>{t['teacher']}</td><td>{t['practice']:+.3f}</td><td>{t['experience']:.1f}</td>"
-        f"<td>{t['fatigue']:.2f}</td><td>{t['cynicism']:.2f}</td><td>{t['attention_met']:.2f}</td></tr>"
-        for t in info["teachers"])
-    solara.HTML(tag="div", unsafe_innerHTML=(
-        '<table class="ds-teachers" style="font-size:0.8em;border-collapse:separate;border-spacing:10px 2px">'
-        "<tr><th>teacher</th><th>practice (SD)</th><th>years</th><th>fatigue</th><th>cynicism</th>"
-        f"<th>attention met</th></tr>{rows}</table>"))
-
-
-CELL = {"background": "white", "border": "1px solid #e0e0e0", "border-radius": "6px", "padding": "6px",
-        "min-width": "0"}
+                f"initiative oversight they can give)", classes=["ds-small"])
+    header = ["teacher", "practice (SD)", "years", "fatigue", "cynicism", "attention met"]
+    rows = [[str(t["teacher"]), f"{t['practice']:+.3f}", f"{t['experience']:.1f}", f"{t['fatigue']:.2f}",
+             f"{t['cynicism']:.2f}", f"{t['attention_met']:.2f}"] for t in info["teachers"]]
+    with solara.Div():
+        _tag("table", [_tag("tbody", [_tag("tr", [_tag("th", h) for h in header])]
+                            + [_tag("tr", [_tag("td", cell) for cell in row]) for row in rows])],
+             "ds-teachers")
 
 
 @solara.component
@@ -178,27 +182,24 @@ def Dashboard(model: solara.Reactive):
     frame = update_counter.get()
     c = model.value
     view, set_view = solara.use_state("Compare")
-    with solara.Column(style={"padding": "8px", "width": "100%"}, classes=["ds-dashboard"]):
-        with solara.Row(style={"align-items": "center"}):
+    with solara.Column(classes=["ds-dashboard"]):
+        with solara.Row(classes=["ds-middle"]):
             solara.ToggleButtonsSingle(value=view, values=["Compare", "Schools"], on_value=set_view,
                                        dense=True, classes=["ds-view"])
-            solara.Text(f"{c.when()} ({c.months} months run)", classes=["ds-now"],
-                        style={"font-weight": "bold"})
+            solara.Text(f"{c.when()} ({c.months} months run)", classes=["ds-now"])
             solara.Text(" · ".join(f"{'Left' if k == LEFT else 'Right' if k == RIGHT else 'Branch'}: "
-                                   f"{line.label}" for k, line in c.lines.items()), style=SMALL)
+                                   f"{line.label}" for k, line in c.lines.items()), classes=["ds-small"])
         if view == "Schools":
-            with solara.Column(style=CELL):
+            with solara.Column(classes=["ds-cell"]):
                 SchoolsView(c, frame)
             return
-        grid = {"display": "grid", "grid-template-columns": "repeat(auto-fill, minmax(440px, 1fr))",
-                "gap": "10px", "width": "100%"}
-        with solara.Div(style=grid):
-            with solara.Div(style=CELL):
+        with solara.Div(classes=["ds-grid"]):
+            with solara.Div(classes=["ds-cell"]):
                 ExplainPanel(c, frame)
-            with solara.Div(style=CELL):
+            with solara.Div(classes=["ds-cell"]):
                 PelpPanel(c, frame)
             for chart in charts.CHARTS:
-                with solara.Div(style=CELL):
+                with solara.Div(classes=["ds-cell"]):
                     ChartView(c, chart.key, frame)
 
 
@@ -266,14 +267,14 @@ def TimeCard(ctx: Ctx):
         solara.Button("Step a year", on_click=lambda: ctx.act(c.step_year), color="primary",
                       classes=["ds-step-year"])
         solara.Text("Play, pause, step a month and reset are in Controls above; speed is its "
-                    "'Play Interval' (milliseconds between months).", style=SMALL)
+                    "'Play Interval' (milliseconds between months).", classes=["ds-small"])
         if ctx.demo.value:
             solara.Button("Stop the demonstration", on_click=lambda: ctx.demo.set(False), classes=["ds-demo"])
         else:
             solara.Button("Classroom demo (5 min)", on_click=start_demo, classes=["ds-demo"],
                           color="secondary")
         solara.Text(f"A scripted {classroom.total_seconds() / 60:.0f}-minute demonstration: it restarts "
-                    "fragmented against focused and narrates; pause Play first.", style=SMALL)
+                    "fragmented against focused and narrates; pause Play first.", classes=["ds-small"])
 
 
 @solara.component
@@ -287,7 +288,7 @@ def DistrictsCard(ctx: Ctx):
                           on_value=lambda name, side=side: ctx.act(lambda: c.set_scenario(side, name),
                                                                    lambda _: c.note))
         solara.Text("Both sides share one seed: the same students, teachers and random shocks. "
-                    "A new scenario re-runs its side from the start to now.", style=SMALL)
+                    "A new scenario re-runs its side from the start to now.", classes=["ds-small"])
 
 
 @solara.component
@@ -306,7 +307,7 @@ def ShocksCard(ctx: Ctx):
                 solara.Button(spec.label, on_click=lambda kind=kind: ctx.act(
                     lambda: c.inject(kind, target), lambda m: m.label),
                     classes=["ds-shock", f"ds-shock-{kind}"], small=True, block=True)
-                solara.Text(spec.help, style=SMALL)
+                solara.Text(spec.help, classes=["ds-small"])
 
 
 @solara.component
@@ -330,19 +331,18 @@ def LeverControl(ctx: Ctx, line_key: str, lever: levers.Lever):
         ctx.changed(c.note)
 
     css = lever.key.replace(".", "-")
-    with solara.Column(gap="0px", classes=["ds-lever"], style={"margin-bottom": "6px"}):
+    with solara.Column(gap="0px", classes=["ds-lever"]):
         slider = solara.v.Slider(v_model=value, min=lever.low, max=lever.high, step=lever.step,
                                  thumb_label=True, hide_details=True, dense=True,
-                                 class_=f"ds-slider ds-slider-{css}",
-                                 style_="" if lever.slider else "display:none")
+                                 class_=f"ds-slider ds-slider-{css}" + ("" if lever.slider else " ds-hidden"))
         solara.v.use_event(slider, "change", lambda _w, _e, data: commit(data))
         if lever.slider:
-            solara.Text(f"{lever.label}: {value:g}", style={"font-size": "0.85em"})
+            solara.Text(f"{lever.label}: {value:g}", classes=["ds-lever-label"])
         else:
             solara.InputText(lever.label, value=typed if typed is not None else f"{value:g}",
                              on_value=commit, error=error or False, dense=True,
                              classes=[f"ds-input-{css}"])
-        solara.Text(lever.help, style=SMALL)
+        solara.Text(lever.help, classes=["ds-small"])
         if error and lever.slider:
             solara.Error(error, dense=True)
 
@@ -358,7 +358,7 @@ def LeversCard(ctx: Ctx):
         solara.v.Select(label="District to change", items=_district_items(c), v_model=target,
                         on_v_model=set_target, dense=True)
         solara.Text("A change re-runs that district from its start (a branch: from its fork) to now. "
-                    "To change course from today instead, use Fork now.", style=SMALL)
+                    "To change course from today instead, use Fork now.", classes=["ds-small"])
         with solara.v.ExpansionPanels(accordion=True, multiple=False):
             for group, group_levers in levers.by_group().items():
                 with solara.v.ExpansionPanel():
@@ -380,7 +380,7 @@ def ForkCard(ctx: Ctx):
     branches = [(k, line) for k, line in c.lines.items() if line.parent]
     with solara.Card("Fork now", margin=0):
         solara.Text("Copy a district as it stands into a branch and change one lever there: both "
-                    "futures start from the same point and meet the same luck.", style=SMALL)
+                    "futures start from the same point and meet the same luck.", classes=["ds-small"])
         solara.v.Select(label="District", items=_district_items(c), v_model=source, on_v_model=set_source,
                         dense=True)
         solara.v.Select(label="Lever", items=[{"text": f"{lv.group}: {lv.label}", "value": lv.key}
@@ -393,8 +393,8 @@ def ForkCard(ctx: Ctx):
                       on_click=lambda: ctx.act(lambda: c.fork(source, lever_key, text),
                                                lambda b: f"New branch: {b.label}"))
         for key, line in branches:
-            with solara.Row(style={"align-items": "center"}):
-                solara.Text(line.label, style={"color": line.color, "font-size": "0.85em"})
+            with solara.Row(classes=["ds-middle"]):
+                solara.Text(line.label, classes=["ds-branch"], style={"color": line.color})   # the branch's
                 solara.Button(icon_name="mdi-close", icon=True, small=True, classes=["ds-remove"],
                               on_click=lambda key=key: ctx.act(lambda: c.remove(key), "Branch removed"))
 
@@ -446,6 +446,7 @@ def Page():
     first = solara.use_memo(lambda: Comparison(setup), [])
     model = solara.use_reactive(first)
     demo = solara.use_reactive(False)
+    solara.Style(solara.use_memo(_stylesheet, []))   # the page's styling, once per tab
     # SolaraViz: the app bar, play / pause / step / reset, speed, size and seed; the model it
     # plays is the Comparison. The main area is ours (one full-width dashboard).
     SolaraViz(model, components=[], model_params=model_params(setup), name=TITLE, play_interval=150)
@@ -459,7 +460,13 @@ def SidebarCards(model: solara.Reactive, demo: solara.Reactive):
     SessionPanel(model, demo)
 
 
-def _esc(text: str) -> str:
-    import html
+def _stylesheet() -> str:
+    """The stylesheet's text. Passed as text, not a Path: with a Path, Solara's development
+    mode watches the file from an event loop, which a page rendered in tests does not have."""
+    return STYLESHEET.read_text(encoding="utf-8")
 
-    return html.escape(str(text))
+
+def _tag(tag: str, content, cls: str | None = None):
+    """A plain HTML element holding text (shown as text, never parsed as HTML) or elements."""
+    children = list(content) if isinstance(content, list) else [str(content)]
+    return solara.v.Html(tag=tag, children=children, **({"class_": cls} if cls else {}))
