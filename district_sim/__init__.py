@@ -1,11 +1,12 @@
 """district-sim: how many unconnected initiatives compare with a focused theory of action.
 
 A Mesa agent-based model of a school district after Harvard's PELP Coherence Framework.
-Start with :func:`run` and :func:`compare`; every face builds its districts with
-:func:`simulate` (settings, seed, months, what to record, timed events); see ``docs/model.md`` for the model.
+Start with :func:`run` and :func:`compare` (:func:`run_schools` for one row a school and year);
+every face builds its districts with :func:`simulate` (settings, seed, months, what to record,
+timed events); see ``docs/model.md`` for the model.
 """
 
-from .api import compare, load_scenario, replicate_seeds, run
+from .api import compare, load_scenario, replicate_seeds, run, run_schools
 from .model import DistrictModel
 from .record import Record
 from .scenarios import list_scenarios
@@ -25,6 +26,7 @@ __all__ = [
     "load_scenario",
     "replicate_seeds",
     "run",
+    "run_schools",
     "simulate",
     "__version__",
 ]

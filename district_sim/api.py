@@ -1,7 +1,7 @@
 """The Python interface: load a scenario, run it, compare several.
 
 Everything the command line, the browser page and the sweep runner do goes through
-these three functions, so that a notebook gets the same numbers as the command line.
+these functions, so that a notebook gets the same numbers as the command line.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ import pandas as pd
 
 from . import calendar
 from .model import check_seed
+from .record import Record
 from .scenarios import load_scenario
 from .settings import Settings, SettingsError
 from .simulation import simulate
 
-__all__ = ["load_scenario", "run", "compare", "replicate_seeds"]
+__all__ = ["load_scenario", "run", "run_schools", "compare", "replicate_seeds"]
 
 Scenario = str | os.PathLike | Settings
 
@@ -51,6 +52,37 @@ def run(
     months = check_years(years)
     settings = load_scenario(scenario, overrides)
     df = simulate(settings, check_seed(seed), months, progress=progress).results()
+    df.insert(0, "scenario", settings.name)
+    df.insert(1, "seed", seed)
+    return df
+
+
+#: What ``run_schools`` records: the per-school rows and none of the district's monthly table.
+SCHOOLS_ONLY = Record(metrics=(), schools=True)
+
+
+def run_schools(
+    scenario: Scenario,
+    years: int = 10,
+    seed: int = 0,
+    overrides: dict[str, Any] | None = None,
+) -> pd.DataFrame:
+    """Simulate one district; one row a school and school year (years 1..``years``).
+
+    The same run as :func:`run` with the same arguments (same district, same numbers), seen
+    school by school: at the end of each year (month 10) its enrolled students' high-need
+    share, mean true achievement and mean spring test score (0 if nobody sat it), and its
+    teachers' mean practice; its principal at the start of the year (``principal_changed``:
+    new in the summer before; ``principal_tenure``: years in post); and the share of its
+    teachers who left in the summer *after* the year. ``enrolled``, ``tested`` and
+    ``teachers`` are the counts that weight schools into the district's figures.
+    """
+    months = check_years(years)
+    if months % calendar.MONTHS_PER_YEAR:
+        raise SettingsError(f"years must be a whole number of school years (1 to 200) for per-school "
+                            f"rows, got {years!r}")
+    settings = load_scenario(scenario, overrides)
+    df = simulate(settings, check_seed(seed), months, record=SCHOOLS_ONLY).school_record.frame()
     df.insert(0, "scenario", settings.name)
     df.insert(1, "seed", seed)
     return df

@@ -102,6 +102,7 @@ class DistrictModel(SchoolTime, mesa.Model):
         self.schedule_recurring(self.summer, Schedule(interval=MONTHS_PER_YEAR, start=SUMMER_AFTER),
                                 priority=Priority.LOW)
         self.record = record
+        self.school_record = record.school_record(self)  # per-school rows, if the record asks
         #: The run's last step, when the caller knows it (a record of the final month needs it).
         self.final_step: int | None = None
         self.datacollector = mesa.DataCollector(model_reporters=record.reporters())
@@ -140,7 +141,10 @@ class DistrictModel(SchoolTime, mesa.Model):
         s = self.schools
         s.leadership = np.clip(lead.principal_leadership_mean
                                + lead.principal_leadership_sd * rng.standard_normal(s.n), 0.0, 1.0)
-        s.principal_tenure = rng.exponential(1.0 / max(lead.principal_turnover, 0.02), s.n)
+        # Whole years in post, as the summers count them, at each school's own leaving rate
+        # (results not yet known: no score gap): the steady state a settling-in principal has.
+        hazard = np.clip(turnover.principal_hazard(s, self.settings, np.zeros(s.n)), 0.02, 0.95)
+        s.principal_tenure = np.floor(rng.exponential(1.0, s.n) / -np.log1p(-hazard))
 
     def _settle_students(self) -> None:
         """Start students at the status quo's steady state.
@@ -208,6 +212,8 @@ class DistrictModel(SchoolTime, mesa.Model):
         self.schools.support = turnover.school_support(self.schools, self.elements.culture)
         if self.record.due(self.steps, self.final_step):
             self.datacollector.collect(self)
+        if self.school_record is not None:
+            self.school_record.end_month(self)
 
     def summer(self) -> None:
         """Between two school years: people leave and arrive, cohorts move, money is set."""
@@ -220,13 +226,16 @@ class DistrictModel(SchoolTime, mesa.Model):
             t, self.schools, s, self.shock_state.shortage, self.streams["teachers"])
         t.fatigue *= 1.0 - s.teachers.summer_fatigue_recovery
         t.cynicism *= 1.0 - s.teachers.cynicism_recovery
-        self.principal_turnover = turnover.principal_summer(self.schools, s, self.streams["leadership"])
+        self.principal_turnover = turnover.principal_summer(self.schools, s, self.streams["leadership"],
+                                                            self.students)
         learning.summer_cohorts(self.students, self.schools, self.baseline, self.streams["students"])
         learning.assign_teachers(self.students, t.school, self.streams["students"])
         leave, replace = self.streams["leadership"].random(2)
         self.central_office.superintendent_year(leave, replace)
         self.central_office.listen(float(np.mean(advocacy(self.schools, self.portfolio))))
         self._start_year()
+        if self.school_record is not None:
+            self.school_record.after_summer(self)
 
     def _lose_enrolment(self) -> None:
         loss = self.shock_state.enrollment_loss

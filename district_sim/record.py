@@ -9,10 +9,11 @@ so a run that records less does less and its numbers are the same.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from .calendar import MONTHS_PER_YEAR
 from .metrics import REPORTERS
+from .school_record import SchoolRecord
 from .settings import SettingsError
 
 Every = Literal["month", "year", "final"]
@@ -22,14 +23,19 @@ EVERY: tuple[str, ...] = ("month", "year", "final")
 @dataclass(frozen=True)
 class Record:
     """Which metrics a run records (None: all of them) and when: every school month, the
-    last month of each school year (before its summer), or the final month only."""
+    last month of each school year (before its summer), or the final month only; and
+    whether it also keeps one row a school and school year (``schools``, see
+    :mod:`~district_sim.school_record`), whatever it keeps of the district's metrics."""
 
     metrics: tuple[str, ...] | None = None
     every: Every = "month"
+    schools: bool = False
 
     def __post_init__(self) -> None:
         if self.every not in EVERY:
             raise SettingsError(f"record every must be one of {', '.join(EVERY)}, got {self.every!r}")
+        if not isinstance(self.schools, bool):
+            raise SettingsError(f"record schools must be True or False, got {self.schools!r}")
         if self.metrics is not None:
             object.__setattr__(self, "metrics", tuple(self.metrics))
 
@@ -53,6 +59,10 @@ class Record:
         if self.every == "year":
             return steps % MONTHS_PER_YEAR == 0
         return final is not None and steps == final
+
+    def school_record(self, model: Any) -> SchoolRecord | None:
+        """The per-school record for ``model`` (None unless ``schools``); it reads, never writes."""
+        return SchoolRecord(model) if self.schools else None
 
 
 #: Everything, every month: what ``run`` returns and the page draws.

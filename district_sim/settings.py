@@ -522,17 +522,72 @@ class Leadership(_Section):
     )
     principal_turnover: float = Field(
         0.2, ge=0, le=1,
-        description="Yearly principal turnover: about 18-22%, tenure about 4 years (Levin and "
-        "Bradley 2019).",
+        description="Yearly principal turnover in a school that is not high-poverty and scores at "
+        "the district's mean: about 18-22%, tenure about 4 years (Levin and Bradley 2019). The "
+        "district's mean is a little higher, since its high-poverty and low-scoring schools lose "
+        "principals more often (`principal_high_poverty_ratio`, `principal_score_turnover`).",
+    )
+    principal_high_poverty_ratio: float = Field(
+        1.3, ge=0, le=10,
+        description="How many times as often a high-poverty school (over 75% high-need) loses its "
+        "principal. Béteille, Kalogrides and Loeb (2012) find principals use high-poverty schools "
+        "as stepping stones and leave them more often, without one portable ratio; stated reason "
+        "for 1.3: a gap a little smaller than teachers' 1.5x (principals' leaving is driven more by "
+        "promotion and district moves, which follow school poverty less), keeping the district's "
+        "mean inside the 18-22% band.",
+    )
+    principal_score_turnover: float = Field(
+        1.0, ge=0, le=10,
+        description="Log-hazard increase of principal leaving per student SD the school's latest "
+        "tested mean lies below the district's (Béteille, Kalogrides and Loeb 2012: low-achieving "
+        "schools lose principals more often; also accountability pressure). Stated reason for 1.0: "
+        "the default district's school means lie within about 0.15 SD of its mean (SD about 0.09), "
+        "so its lowest-scoring school loses principals about 1.15x as often as an average one, on "
+        "top of poverty's 1.3x: together about 1.5x, as teachers' 1.5x. 0 where no student of the "
+        "school sat the spring test.",
+    )
+    principal_value_added: float = Field(
+        0.05, ge=0, le=1,
+        description="Yearly achievement growth (SD) of a school's students per SD of its "
+        "principal's effective instructional leadership: principals' value-added. Branch, "
+        "Hanushek and Rivkin 2012: a principal one SD better raises growth by at least 0.05 SD a "
+        "year (Grissom, Egalite and Lindsay 2021 review larger estimates, up to about 0.13).",
+    )
+    principal_ramp_dip: float = Field(
+        0.5, ge=0, le=1,
+        description="Share of a principal's instructional leadership missing in the first year at "
+        "a new school; it fades as exp(-years in post / `principal_ramp_years`), so effective "
+        "leadership = leadership x (1 - this x exp(-tenure / ramp years)). It lowers what "
+        "leadership multiplies (teachers' learning, the professional environment) and teachers' "
+        "sense of support (more of them leave). Bartanen, Grissom and Rogers (2019): a change of "
+        "principal lowers achievement about 0.03 SD the next year, explained by successors' "
+        "inexperience; Clark, Martorell and Rockoff (2009): principals' returns to experience are "
+        "steepest in their first years. Stated reason for 0.5 (no study measures leadership on "
+        "this scale): with principal effects of the published size (a principal 1 SD better adds "
+        "at least 0.05 SD a year, Branch, Hanushek and Rivkin 2012) a successor at half strength "
+        "would cost about 0.04 SD in the first year, near the 0.03 Bartanen et al. find. The "
+        "model's principals reach students only through the professional environment and teachers' "
+        "support, so the dip it yields is smaller (`succession_dip`, docs/validation.md).",
+    )
+    principal_ramp_years: float = Field(
+        1.5, gt=0, le=30,
+        description="Time constant of a new principal's settling in: the missing share falls to "
+        "51% in year 2, 26% in year 3 and 14% in year 4. Miller (2013) and Bartanen, Grissom and "
+        "Rogers (2019): achievement recovers over 2-4 years after a change; Clark, Martorell and "
+        "Rockoff (2009): most of a principal's experience gain comes in the first three years.",
     )
     principal_leadership_mean: float = Field(
         0.5, ge=0, le=1,
-        description="Mean instructional leadership of principals (0-1 scale; 0.5 = typical). "
+        description="Mean instructional leadership of principals (0-1 scale; 0.5 = typical), those "
+        "in post at the start and the pool successors are drawn from alike (leaving does not depend "
+        "on leadership, so a pool unlike the sitting principals would drift the district away from "
+        "where it starts; a successor's inexperience is `principal_ramp_dip`, not a weaker pool). "
         "Stated reason: the scale's midpoint is the typical principal by construction.",
     )
     principal_leadership_sd: float = Field(
         0.15, ge=0, le=1,
-        description="Spread of principals' instructional leadership. Stated reason: 0.15 keeps "
+        description="Spread of principals' instructional leadership (sitting principals and the "
+        "successors' pool alike, clipped to 0-1). Stated reason: 0.15 keeps "
         "almost every principal inside the 0-1 scale while giving the quarter-vs-quarter support "
         "contrast the turnover targets need (calibration.md).",
     )

@@ -18,7 +18,7 @@ LAYERS = {
     "state": 1,
     "mechanisms": 2,
     "agents": 3,
-    "metrics": 4, "record": 4,
+    "metrics": 4, "record": 4, "school_record": 4,
     "model": 5, "scenarios": 1,
     "simulation": 6, "api": 6, "report": 6, "__init__": 7,
     "cli": 8, "ui": 8, "experiments": 8, "validation": 8,

@@ -19,7 +19,8 @@ MET = ["teacher_turnover", "novice_turnover", "high_poverty_ratio", "support_rat
        "principal_tenure", "superintendent_tenure", "value_added_sd", "novice_gap",
        "experience_share_by_4", "environment_ratio", "gain_early", "gain_middle", "pandemic_loss",
        "pandemic_poverty_ratio", "coaching_practice_small", "coaching_achievement_small",
-       "coaching_practice_scale", "coaching_achievement_scale"]
+       "coaching_practice_scale", "coaching_achievement_scale", "persistence_one_year",
+       "succession_dip", "succession_recovery"]
 
 
 def test_one_target_for_each_row_of_the_calibration_table():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from ..mechanisms.turnover import settling
 from ..state.portfolio import Initiative, Portfolio
 from ..state.schools import Schools
 
@@ -40,10 +41,18 @@ class Principal(mesa.Agent):
     def __init__(self, model: mesa.Model, school: int) -> None:
         super().__init__(model)
         self.school = school
+        # Taking office part-way through a tenure: as settled as the years in post make them.
+        schools = model.schools
+        schools.settled[school] = settling(schools.principal_tenure[school], model.settings)
 
     @property
     def leadership(self) -> float:
         return float(self.model.schools.leadership[self.school])
+
+    @property
+    def effective_leadership(self) -> float:
+        """The leadership the school gets this year (less while the principal settles in)."""
+        return float(self.model.schools.effective_leadership[self.school])
 
     @property
     def tenure_years(self) -> float:
@@ -76,6 +85,7 @@ class Principal(mesa.Agent):
             "school": i,
             "principal_id": self.unique_id,
             "leadership": self.leadership,
+            "effective_leadership": self.effective_leadership,
             "tenure_years": self.tenure_years,
             "focus": float(s.focus[i]),
             "high_poverty": bool(s.high_poverty[i]),

@@ -22,8 +22,9 @@ from .coaching import coaching_gain, implementation_pace
 
 
 def leadership_multiplier(schools: Schools) -> np.ndarray:
-    """Instructional leadership multiplies teachers' learning; a stretched principal less."""
-    return (0.5 + schools.leadership) * schools.focus
+    """Instructional leadership multiplies teachers' learning; a stretched principal less, and
+    a principal new to the school less while settling in (``turnover.settling``)."""
+    return (0.5 + schools.effective_leadership) * schools.focus
 
 
 def principal_focus(schools: Schools, portfolio: Portfolio, settings: Settings) -> None:
@@ -154,7 +155,8 @@ def _school_core(schools, teachers, effect, portfolio, settings, lead) -> None:
 
 def professional_environment(schools: Schools, culture: float) -> np.ndarray:
     """Each school's professional environment (0-1): half its principal's instructional
-    leadership (as stretched by the initiative load), half the district's culture."""
+    leadership (as stretched by the initiative load and as far as a new principal exercises it
+    yet), half the district's culture."""
     return 0.5 * np.clip(leadership_multiplier(schools) / 1.5, 0, 1) + 0.5 * culture
 
 

@@ -30,7 +30,7 @@ def yearly_growth(
     Classroom and school terms are combined per teacher first, so each student needs
     one gather (a student's school is their teacher's school)."""
     stu = settings.students
-    per_teacher = effect + stu.rigor_effect * (schools.rigor[teacher_school] - 0.5)
+    per_teacher = effect + school_growth(schools, settings)[teacher_school]
     growth = per_teacher.take(students.teacher)
     growth += stu.engagement_effect * (students.engagement - stu.engagement_mean)
     if pandemic > 0:
@@ -40,6 +40,17 @@ def yearly_growth(
         rate = pandemic / persistence.kept_at_year_end(stu)
         growth -= pandemic_loss(students, schools, rate, env.pandemic_poverty_ratio, env.pandemic_loss_cap)
     return growth
+
+
+def school_growth(schools: Schools, settings: Settings) -> np.ndarray:
+    """What the school adds to every student's yearly growth: rigorous content, and its
+    principal (value-added per SD of effective leadership, against the district pool's mean,
+    so a principal settling in costs growth until settled)."""
+    lead = settings.leadership
+    # Per SD of the pool; a pool with (almost) no spread is read at a twentieth of the scale.
+    per_sd = lead.principal_value_added / max(lead.principal_leadership_sd, 0.05)
+    leadership = per_sd * (schools.effective_leadership - lead.principal_leadership_mean)
+    return settings.students.rigor_effect * (schools.rigor - 0.5) + leadership
 
 
 def pandemic_loss(students: Students, schools: Schools, rate: float, poverty_ratio: float,

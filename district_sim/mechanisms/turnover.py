@@ -12,6 +12,7 @@ import numpy as np
 
 from ..settings import Settings
 from ..state.schools import Schools
+from ..state.students import Students
 from ..state.teachers import Teachers
 
 #: Support of a typical school: average leadership, an unstretched principal, full trust.
@@ -19,8 +20,9 @@ SUPPORT_REFERENCE = 0.75
 
 
 def school_support(schools: Schools, culture: float) -> np.ndarray:
-    """Teachers' sense of support: half their principal's leadership, half the culture."""
-    return 0.5 * schools.leadership * schools.focus + 0.5 * culture
+    """Teachers' sense of support: half their principal's leadership (as far as a new principal
+    exercises it yet), half the culture."""
+    return 0.5 * schools.effective_leadership * schools.focus + 0.5 * culture
 
 
 def teacher_hazard(
@@ -65,6 +67,7 @@ def teacher_summer(
     u = rng.random(teachers.n)
     if not settings.mechanisms.turnover:
         rng.standard_normal(teachers.n), rng.random(teachers.n)  # keep streams in step
+        teachers.left = np.zeros(teachers.n, dtype=bool)
         return 0.0
     leaving = u < teacher_hazard(teachers, schools, settings, shortage)
     teachers.left = leaving
@@ -72,17 +75,65 @@ def teacher_summer(
     return float(leaving.mean())
 
 
-def principal_summer(schools: Schools, settings: Settings, rng: np.random.Generator) -> float:
-    """Principals leave at the published yearly rate; a successor's leadership is drawn anew."""
+def settling(tenure: np.ndarray, settings: Settings) -> np.ndarray:
+    """Share of their leadership principals exercise after ``tenure`` years in post.
+
+    A successor has to learn the school, its staff and its community before leading its
+    instruction as well as they will: 1 - dip x exp(-tenure / ramp years), so the first year
+    costs the whole dip and most of it is gone by the third (Clark, Martorell and Rockoff 2009;
+    Bartanen, Grissom and Rogers 2019)."""
+    lead = settings.leadership
+    return 1.0 - lead.principal_ramp_dip * np.exp(-tenure / lead.principal_ramp_years)
+
+
+def school_score_gap(students: Students, schools: int) -> np.ndarray:
+    """Each school's mean on the latest spring test minus the district's (student SD).
+
+    A school none of whose students sat the test (or a district where nobody did) is at 0:
+    nothing is known of it, so nothing is read into it."""
+    tested = students.tested & students.enrolled
+    if not tested.any():
+        return np.zeros(schools)
+    count = np.bincount(students.school, weights=tested, minlength=schools)
+    total = np.bincount(students.school, weights=np.where(tested, students.test_score, 0.0),
+                        minlength=schools)
+    district = total.sum() / count.sum()
+    return np.where(count > 0, total / np.maximum(count, 1) - district, 0.0)
+
+
+def principal_hazard(schools: Schools, settings: Settings, score_gap: np.ndarray) -> np.ndarray:
+    """Probability that each school's principal leaves at the coming summer: the published
+    rate, raised in high-poverty and low-scoring schools (Béteille, Kalogrides and Loeb 2012)."""
+    lead = settings.leadership
+    rate = lead.principal_turnover * np.where(schools.high_poverty, lead.principal_high_poverty_ratio, 1.0)
+    rate = rate * np.exp(np.clip(-lead.principal_score_turnover * score_gap, -20, 20))
+    return np.clip(rate, 0.0, 0.95)
+
+
+def principal_summer(
+    schools: Schools, settings: Settings, rng: np.random.Generator, students: Students,
+) -> float:
+    """Draw this summer's principal changes, appoint successors from the district's pool, and
+    return the turnover rate.
+
+    A school's conditions set how likely its principal is to leave; where the central office
+    has decided (``schools.district_decision``: move the principal on, or keep them) that
+    decides instead, and the decision is spent. A successor starts at tenure 0, at the bottom
+    of the settling-in ramp."""
     lead = settings.leadership
     u = rng.random(schools.n)
     z = rng.standard_normal(schools.n)
     schools.principal_tenure += 1.0
-    if not settings.mechanisms.turnover:
-        return 0.0
-    leaving = u < lead.principal_turnover
+    if settings.mechanisms.turnover:
+        leaving = u < principal_hazard(schools, settings, school_score_gap(students, schools.n))
+    else:
+        leaving = np.zeros(schools.n, dtype=bool)
+    decision = schools.district_decision
+    leaving = (leaving & (decision >= 0)) | (decision > 0)
+    decision[:] = 0
     new = np.clip(lead.principal_leadership_mean + lead.principal_leadership_sd * z, 0.0, 1.0)
     schools.leadership = np.where(leaving, new, schools.leadership)
     schools.principal_tenure[leaving] = 0.0
     schools.principal_changed = leaving
+    schools.settled = settling(schools.principal_tenure, settings)
     return float(leaving.mean())

@@ -17,8 +17,12 @@ class Schools:
         self.poverty = poverty
         #: High-poverty school: over 75% high-need students (the NCES definition).
         self.high_poverty = poverty > 0.75
+        #: The principal's instructional leadership once settled in the school (0-1).
         self.leadership = np.full(n, 0.5)
         self.principal_tenure = np.zeros(n)
+        #: Share of that leadership a principal still new to the school exercises (1 = settled;
+        #: ``mechanisms.turnover.settling`` sets it from the years in post).
+        self.settled = np.ones(n)
         #: Principal's oversight capacity over initiative load (0-1; 1 = not stretched).
         self.focus = np.ones(n)
         #: Academically challenging content, 0-1 (0.5 = national norm).
@@ -27,9 +31,17 @@ class Schools:
         self.climate = np.full(n, 0.5)
         #: Teachers' sense of leadership support, 0-1 (drives retention).
         self.support = np.full(n, 0.75)
+        #: The central office's decision for the coming summer's principals: 1 moves the
+        #: school's principal on, -1 keeps them, 0 leaves it to the principal (spent each summer).
+        self.district_decision = np.zeros(n, dtype=np.int8)
         #: A new principal took over in the last summer.
         self.principal_changed = np.zeros(n, dtype=bool)
 
     @property
     def n(self) -> int:
         return self.poverty.size
+
+    @property
+    def effective_leadership(self) -> np.ndarray:
+        """The leadership teachers get this year: a new principal's is not all there yet."""
+        return self.leadership * self.settled

@@ -53,7 +53,8 @@ WHY_NOT_DETECTABLE = {
 
 
 #: Why a target the defaults miss is missed: what the model would need, and why it does not have it.
-WHY_MISS: dict[str, str] = {}
+WHY_MISS: dict[str, str] = {
+}
 
 #: What a reader must know to weigh a group of targets: which are fitted and which are checks.
 READING_NOTES = (

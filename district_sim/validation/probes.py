@@ -215,3 +215,43 @@ def pandemic(seed: int, magnitude: float = 0.35, size: dict | None = None) -> di
     share_poor = float(loss[poor].mean() / norm[poor].mean()) if poor.any() else np.nan
     return {"pandemic_loss": share_rest, "pandemic_poverty_ratio": share_poor / share_rest
             if share_rest > 0 else np.nan}
+
+
+def succession(seed: int, share: float = 0.5, years: int = 4, scenario: str = BASELINE,
+               size: dict | None = None, after: int = 1) -> dict[str, float]:
+    """Principal succession as difference-in-differences studies measure it, made a trial.
+
+    At the summer after year ``after`` the central office moves the principals of ``share``
+    of the schools on (drawn with the seed, apart from the model's streams, so that the
+    schools' conditions do not choose them), against the same district (same seed) keeping
+    those principals. The same students (in those schools, enrolled throughout and not
+    graduating before the end) are followed over the successor's first ``years`` years:
+    ``succession_dip`` is how much less they grew in the first year (student SD),
+    ``succession_year_k`` how much less in year k, ``succession_gap`` how far behind they are
+    at the end, and ``succession_recovery`` the mean yearly shortfall of years 2 to ``years``
+    over the first year's.
+    """
+    settings = load_scenario(scenario, size or SIZE)
+    schools = settings.district.schools
+    chosen = np.random.default_rng([seed, 11]).permutation(schools) < round(share * schools)
+    paths = {}
+    for arm, decision in (("kept", -1), ("changed", 1)):
+        model = simulate(settings, seed, (after - 1) * MONTHS_PER_YEAR)
+        model.schools.district_decision[:] = np.where(chosen, decision, 0)
+        model.run_for(MONTHS_PER_YEAR)  # the year before, and the summer of the change
+        stu = model.students
+        grade = stu.grade.copy()
+        levels, enrolled = [stu.achievement.copy()], stu.enrolled.copy()
+        for year in range(years):
+            model.run_for(MONTHS_PER_YEAR - 1 + (year > 0))  # to the year's end, before its summer
+            levels.append(stu.achievement.copy())
+            enrolled &= stu.enrolled
+        paths[arm] = (np.array(levels), enrolled)
+    (changed, e1), (kept, e0) = paths["changed"], paths["kept"]
+    followed = chosen[model.students.school] & e0 & e1 & (grade + years - 1 < NORM_GAIN.size)
+    shortfall = -np.diff((changed - kept)[:, followed].mean(axis=1))  # growth lost, year by year
+    dip = float(shortfall[0])
+    out = {"succession_dip": dip, "succession_gap": float(shortfall.sum()),
+           "succession_recovery": float(shortfall[1:].mean() / dip) if dip > 0 else np.nan}
+    out.update({f"succession_year_{k + 1}": float(v) for k, v in enumerate(shortfall)})
+    return out

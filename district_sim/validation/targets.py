@@ -4,8 +4,9 @@ One target for each row of the calibration table in the domain brief (turnover o
 teachers overall, of novices and in high-poverty schools, and what drives it; principal
 turnover and tenure; superintendent tenure; the spread of teacher effectiveness; returns
 to experience; the professional environment; coaching at small scale and at scale;
-yearly learning gains; the pandemic's loss). ``measure`` says exactly how the statistic
-is computed from model output; the probe functions in :mod:`.probes` compute it.
+yearly learning gains; the pandemic's loss; principal succession). ``measure`` says exactly
+how the statistic is computed from model output; the probe functions in :mod:`.probes`
+compute it.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ PROBES = {
     "coaching_small": lambda seed: probes.coaching(seed, treated_schools=2),
     "coaching_scale": lambda seed: probes.coaching(seed, treated_schools=20),
     "pandemic": probes.pandemic,
+    "succession": probes.succession,
+    "persistence": probes.persistence,
 }
 
 _TYPICAL = ("`status_quo` (a district that launches nothing), 6,000 students in 12 schools, 10 "
@@ -129,6 +132,44 @@ TARGETS: tuple[Target, ...] = (
            "about twice as much in high-poverty schools", "Goldhaber, Kane et al. 2022", "pandemic",
            "pandemic_poverty_ratio", "As above: the loss in high-poverty schools over the loss "
            "in the others."),
+    Target("persistence_one_year", "One-year persistence of a year's gain (share)", 0.2, 0.5,
+           "about a fifth (Jacob et al.) to a half (Chetty et al.)",
+           "Jacob, Lefgren and Sims 2010; Chetty, Friedman and Rockoff 2014", "persistence",
+           "persistence_one_year",
+           "In half the schools of `status_quo` (6,000 students in 12 schools, drawn with the seed "
+           "apart from the model's streams) every teacher's practice is raised by 0.1 SD a year for "
+           "the first school year, against the same district without it (same seed). Statistic: "
+           "the same students' (enrolled both years, not graduating) gain over the control at the "
+           "end of the next year, over their gain at the end of the raised year. Set by "
+           "`students.persistence_one_year` (0.35); the raise also lifts engagement, which carries "
+           "a little into the next year."),
+    Target("succession_dip", "Principal succession: growth lost in the successor's first year (SD)",
+           0.005, 0.08, "a few hundredths of an SD (about 0.03 the next year)",
+           "Bartanen, Grissom and Rogers 2019; Miller 2013; Béteille, Kalogrides and Loeb 2012",
+           "succession", "succession_dip",
+           "At the first summer of `status_quo` (6,000 students in 12 schools) the central office "
+           "moves on the principals of half the schools, drawn with the seed apart from the model's "
+           "streams (so the schools' conditions do not choose them), against the same district (same "
+           "seed) keeping them. Statistic: the same students' (in those schools, enrolled for the "
+           "next four years and not graduating) achievement gain over the successor's first school "
+           "year, kept minus changed. Only mechanisms carry it: a successor's leadership is drawn "
+           "from the pool and starts at the bottom of the settling-in ramp (`principal_ramp_dip`), "
+           "which lowers the professional environment, what leadership multiplies, teachers' "
+           "support (so more of them leave), and the principal's own value-added "
+           "(`principal_value_added`, Branch, Hanushek and Rivkin 2012)."),
+    Target("succession_recovery", "Principal succession: later yearly loss over the first year's",
+           -1.0, 1.0, "recovered over 2-4 years (no lasting slide)",
+           "Miller 2013; Bartanen, Grissom and Rogers 2019", "succession", "succession_recovery",
+           "As above: the mean yearly growth the same students lose in the successor's years 2-4 over "
+           "what they lost in the first year. At most 1: the later years cost less, on average, "
+           "than the first, so the school is recovering rather than sliding (below 0 it gains "
+           "back; below -1 each later year would give back more than the first cost, which a "
+           "successor drawn from the same pool as the principal kept cannot do on average). The "
+           "studies see the dip fade within 2-4 years; the model's later losses come "
+           "from what is left of the ramp, the experience teachers did not gain under it, and "
+           "teachers who left at the end of the first year, replaced by novices. A ratio, not the "
+           "four-year level gap, because part of any gain fades each year (`students` persistence), "
+           "which would flatter a level."),
 )
 
 BY_KEY = {t.key: t for t in TARGETS}
