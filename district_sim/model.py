@@ -145,6 +145,7 @@ class DistrictModel(SchoolTime, mesa.Model):
         # (results not yet known: no score gap): the steady state a settling-in principal has.
         hazard = np.clip(turnover.principal_hazard(s, self.settings, np.zeros(s.n)), 0.02, 0.95)
         s.principal_tenure = np.floor(rng.exponential(1.0, s.n) / -np.log1p(-hazard))
+        s.settled = turnover.settling(s.principal_tenure, self.settings)  # before students settle
 
     def _settle_students(self) -> None:
         """Start students at the status quo's steady state.

@@ -48,11 +48,9 @@ def test_the_persistence_probe_measures_the_setting_it_is_given():
         assert p1 - 0.02 < np.mean(values) < p1 + 0.1, (p1, values)
 
 
-@pytest.mark.xfail(strict=True, reason="since principal succession (ramp, condition-dependent "
-                   "turnover, principals' value-added) the status quo drifts about -0.03 SD in ten "
-                   "years: the construction's steady state does not yet include them (next session)")
 def test_a_district_that_changes_nothing_stays_where_it_is():
-    """With fade-out the status quo's grade profile is still its steady state."""
+    """With fade-out and succession the status quo's starting state is still its steady state
+    (the tolerance is about three standard errors of the mean over these seeds)."""
     drifts = []
     for seed in (0, 1, 2, 3):
         df = ds.run("status_quo", years=10, seed=seed, overrides={"district.students": 12_000,

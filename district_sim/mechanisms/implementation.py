@@ -16,6 +16,7 @@ from ..settings import Settings
 from ..state.portfolio import CONTENT, ENGAGEMENT, PRACTICE, Portfolio
 from ..state.schools import Schools
 from ..state.teachers import Teachers
+from . import turnover
 from .coaching import coaching_gain, implementation_pace
 
 #: A month is a tenth of a school year.
@@ -161,9 +162,9 @@ def professional_environment(schools: Schools, culture: float) -> np.ndarray:
 
 
 def typical_environment(settings: Settings) -> float:
-    """The environment of a typical school: average leadership, an unstretched principal,
-    a culture without cynicism (what ``status_quo`` has)."""
-    lead = settings.leadership.principal_leadership_mean
+    """The environment of a typical school: average leadership as settled as the typical
+    principal, an unstretched principal, a culture without cynicism (what ``status_quo`` has)."""
+    lead = settings.leadership.principal_leadership_mean * turnover.typical_settled(settings)
     return 0.5 * min((0.5 + lead) / 1.5, 1.0) + 0.5
 
 

@@ -15,9 +15,6 @@ from ..state.schools import Schools
 from ..state.students import Students
 from ..state.teachers import Teachers
 
-#: Support of a typical school: average leadership, an unstretched principal, full trust.
-SUPPORT_REFERENCE = 0.75
-
 
 def school_support(schools: Schools, culture: float) -> np.ndarray:
     """Teachers' sense of support: half their principal's leadership (as far as a new principal
@@ -34,7 +31,7 @@ def teacher_hazard(
     rate = tch.base_turnover * np.where(novice, tch.novice_turnover_ratio, 1.0)
     rate = rate * np.where(schools.high_poverty[teachers.school], tch.high_poverty_turnover_ratio, 1.0)
     log_mult = (tch.fatigue_turnover * teachers.fatigue
-                - tch.support_turnover * (schools.support[teachers.school] - SUPPORT_REFERENCE))
+                - tch.support_turnover * (schools.support[teachers.school] - typical_support(settings)))
     rate = rate * np.exp(np.clip(log_mult, -20, 20)) * (1.0 + shortage)
     return np.clip(rate, 0.0, 0.95)
 
@@ -73,6 +70,21 @@ def teacher_summer(
     teachers.left = leaving
     replace_teachers(teachers, leaving, settings, shortage, rng)
     return float(leaving.mean())
+
+
+def typical_settled(settings: Settings) -> float:
+    """How settled the typical school's principal is: the mean of ``settling`` over the whole
+    years in post that a yearly leaving rate ``principal_turnover`` gives (P(k) = h (1-h)^k)."""
+    lead = settings.leadership
+    h = min(max(lead.principal_turnover, 0.02), 0.95)
+    fade = np.exp(-1.0 / max(lead.principal_ramp_years, 1e-9))
+    return float(1.0 - lead.principal_ramp_dip * h / (1.0 - (1.0 - h) * fade))
+
+
+def typical_support(settings: Settings) -> float:
+    """Support of a typical school: average leadership as settled as the typical principal,
+    an unstretched principal, full trust (``school_support`` there)."""
+    return 0.5 * settings.leadership.principal_leadership_mean * typical_settled(settings) + 0.5
 
 
 def settling(tenure: np.ndarray, settings: Settings) -> np.ndarray:
