@@ -12,7 +12,6 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from ..mechanisms.turnover import settling
 from ..state.portfolio import Initiative, Portfolio
 from ..state.schools import Schools
 
@@ -41,9 +40,6 @@ class Principal(mesa.Agent):
     def __init__(self, model: mesa.Model, school: int) -> None:
         super().__init__(model)
         self.school = school
-        # Taking office part-way through a tenure: as settled as the years in post make them.
-        schools = model.schools
-        schools.settled[school] = settling(schools.principal_tenure[school], model.settings)
 
     @property
     def leadership(self) -> float:
