@@ -261,7 +261,7 @@ class Coaching(_Section):
         "calibrated with ``transfer`` (docs/calibration.md).",
     )
     transfer: float = Field(
-        0.4, ge=0, le=1,
+        0.5, ge=0, le=1,
         description="Monthly share of the gap between a teacher's practice and their coach's that "
         "a fully implemented coaching cycle closes, at full intensity (see ``coach_reach``). "
         "Calibrated: pinned, jointly with ``pace``, by the small-scale coaching effect on "

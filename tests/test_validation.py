@@ -143,9 +143,12 @@ def test_a_strong_professional_environment_teaches_more_not_just_sooner():
 
 
 def test_calibration_runs_and_documents(tmp_path, monkeypatch):
+    from district_sim.settings import lookup
     from district_sim.validation import calibrate
 
-    monkeypatch.setattr(calibrate, "COACHING_GRID", {"coaching.pace": (6.0,), "coaching.transfer": (0.4, 0.8),
+    default = lookup("coaching.transfer").default  # the grid holds the shipped point
+    monkeypatch.setattr(calibrate, "COACHING_GRID", {"coaching.pace": (6.0,),
+                                                     "coaching.transfer": (default, 0.8),
                                                      "coaching.caseload": (10,)})
     out = tmp_path / "calibration.md"
     assert calibrate.main(["--draws", "4", "--points", "3", "--seeds", "2", "--headline-draws", "2",
