@@ -16,7 +16,7 @@ from mesa.time import Priority, Schedule
 from .agents.central_office import CentralOffice
 from .agents.principals import Principal, advocacy
 from .calendar import MONTHS_PER_YEAR, SUMMER_AFTER, SchoolTime, calendar, months, step_calendar, year_start
-from .mechanisms import implementation, learning, persistence, testing, turnover
+from .mechanisms import budget, implementation, learning, persistence, testing, turnover
 from .mechanisms.coherence import Elements
 from .mechanisms.shocks import ShockEvent, ShockState, draw_random_shocks
 from .metrics import summarise_students
@@ -30,7 +30,10 @@ from .state.teachers import Teachers
 # Appending a stream keeps the others' draws (SeedSequence children are indexed).
 # "succession" is drawn only when a superintendent leaves, so a departure in one scenario
 # does not shift the principals' draws that another scenario with the same seed shares.
-STREAMS = ("environment", "leadership", "initiatives", "teachers", "students", "succession", "testing")
+# "staffing" is drawn only when money changes posts (new hires, classes re-drawn), so a run with
+# a cut or new money keeps the draws of the same district without it everywhere else.
+STREAMS = ("environment", "leadership", "initiatives", "teachers", "students", "succession", "testing",
+           "staffing")
 
 
 def _checked(settings: Settings | None, seed: int) -> tuple[Settings, int]:
@@ -84,6 +87,9 @@ class DistrictModel(SchoolTime, mesa.Model):
         self.shock_state = ShockState()
         self._pending: list[ShockEvent] = []  # events hold weak references; keep them alive
         self.elements = Elements()
+        #: Posts laid off and hired for money's sake (not leavers' successors), over the run.
+        self.layoffs = 0
+        self.hires = 0
         self._build_district()
         self.central_office = CentralOffice(self)
         for school in range(self.schools.n):
@@ -126,8 +132,12 @@ class DistrictModel(SchoolTime, mesa.Model):
         classrooms = np.maximum(1, np.ceil(per_school / d.class_size).astype(int))
         self.portfolio = Portfolio(d.schools)
         self.teachers = Teachers(np.repeat(np.arange(d.schools), classrooms), self.portfolio.slots)
+        #: The district as built: the posts and their cost that money's changes are read against.
+        built = budget.plan(self.settings, d.students, 0.0, 0.0)
+        self.staffing = budget.Staffing.as_built(classrooms, per_school, built)
         self._hire_initial_staff()
         learning.assign_teachers(self.students, self.teachers.school, rng)
+        budget.class_sizes(self.students, self.teachers, self.schools)
         self._settle_students()
 
     def _hire_initial_staff(self) -> None:
@@ -183,7 +193,7 @@ class DistrictModel(SchoolTime, mesa.Model):
     def _start_year(self) -> None:
         """Budget, this year's random shocks and initiatives: what happens each September."""
         office = self.central_office
-        office.set_budget(self.shock_state.cut)
+        self.rebudget()
         year, _ = calendar(self.time)
         for shock in draw_random_shocks(self.streams["environment"], self.settings, year):
             self.schedule_shock(shock, at=self.time + 0.5, source="random")
@@ -234,15 +244,46 @@ class DistrictModel(SchoolTime, mesa.Model):
         leave, replace = self.streams["leadership"].random(2)
         self.central_office.superintendent_year(leave, replace)
         self.central_office.listen(float(np.mean(advocacy(self.schools, self.portfolio))))
-        self._start_year()
         if self.school_record is not None:
             self.school_record.after_summer(self)
+        self._start_year()
 
     def _lose_enrolment(self) -> None:
         loss = self.shock_state.enrollment_loss
         if loss > 0:
             self.students.enrolled &= self.streams["students"].random(self.students.n) >= loss
             self.students.roster_changed()
+            budget.class_sizes(self.students, self.teachers, self.schools)
+
+    # --- money ----------------------------------------------------------------------------------
+
+    def rebudget(self) -> None:
+        """Set this year's money from enrolment, spending, cuts and increases, and fund the work.
+
+        At a school year's start (budgets are adopted before it; shocks of the year arrive in
+        its first month) posts are brought to what the teacher line buys; a change later in the
+        year waits for the next September, since contracts run the year."""
+        s, schools = self.settings, self.schools
+        enrolled = int(self.students.enrolled.sum())
+        self.lines = budget.plan(s, enrolled, self.shock_state.cut, self.shock_state.increase)
+        schools.pay = budget.school_pay(schools, s)
+        schools.support_staffing[:] = budget.support_staffing(self.lines, self.staffing)
+        self.central_office.set_budget(self.lines.discretionary)
+        if self.time - year_start(self.year) < 1.0:
+            self._restaff()
+        self.central_office.fund()
+
+    def _restaff(self) -> None:
+        enrolled = budget.enrolled_by_school(self.students, self.schools.n)
+        target = budget.posts_funded(self.staffing, self.lines.teachers, enrolled, self.schools.pay)
+        rng = self.streams["staffing"]
+        frozen, laid_off, hired = budget.restaff(self.teachers, target, self.settings,
+                                                 self.shock_state.shortage, rng)
+        if frozen or laid_off or hired:
+            self.layoffs += laid_off
+            self.hires += hired
+            learning.assign_teachers(self.students, self.teachers.school, rng)
+        budget.class_sizes(self.students, self.teachers, self.schools)
 
     # --- levers -------------------------------------------------------------------------------
 
@@ -271,8 +312,9 @@ class DistrictModel(SchoolTime, mesa.Model):
         office.theory_of_action = settings.strategy.theory_of_action
         if settings.strategy.resource_alignment != old.strategy.resource_alignment:
             office.resource_alignment = settings.strategy.resource_alignment
-        if settings.district.budget_per_student != old.district.budget_per_student:
-            office.set_budget(self.shock_state.cut)
+        if (settings.district.spending_per_student != old.district.spending_per_student
+                or settings.budget != old.budget):
+            self.rebudget()
         office.fund()
 
     # --- shocks ------------------------------------------------------------------------------

@@ -38,8 +38,6 @@ class SchoolRecord:
         self._starts: list[dict[str, np.ndarray]] = []
         self._ends: list[dict[str, np.ndarray]] = []
         self._summers: list[np.ndarray] = []
-        #: Teachers a school has: fixed, since a leaver's post goes to a successor.
-        self._teachers = np.bincount(model.teachers.school, minlength=self._schools).astype(float)
         self.start_year(model)
 
     def start_year(self, model: Any) -> None:
@@ -60,7 +58,10 @@ class SchoolRecord:
         tested = np.bincount(stu.school, weights=stu.tested.astype(float), minlength=n)
         test_total = np.bincount(stu.school, weights=np.where(stu.tested, stu.test_score, 0.0), minlength=n)
         practice = np.bincount(t.school, weights=model.classroom_effect - t.dip, minlength=n)
+        #: Posts at the year's end, the staff the summer's leavers are a share of.
+        self._teachers = np.bincount(t.school, minlength=n).astype(float)
         self._ends.append({
+            "teachers": self._teachers,
             "enrolled": count,
             "tested": tested,
             "high_need_share": _share(np.bincount(stu.school, weights=enrolled * stu.high_need, minlength=n),
@@ -72,7 +73,8 @@ class SchoolRecord:
         })
 
     def after_summer(self, model: Any) -> None:
-        """After a summer: who left the school year just ended; then the next one starts."""
+        """After a summer's leaving and arriving (before September's budget): who left the school
+        year just ended; then the next one starts."""
         left = np.bincount(model.teachers.school, weights=model.teachers.left.astype(float),
                            minlength=self._schools)
         self._summers.append(_share(left, self._teachers))
@@ -97,7 +99,7 @@ class SchoolRecord:
             "year": np.repeat(np.arange(1, years + 1), n),
             "enrolled": stack(self._ends, "enrolled").astype(np.int64),
             "tested": stack(self._ends, "tested").astype(np.int64),
-            "teachers": np.tile(self._teachers, years).astype(np.int64),
+            "teachers": stack(self._ends, "teachers").astype(np.int64),
             "high_need_share": stack(self._ends, "high_need_share"),
             "achievement": stack(self._ends, "achievement"),
             "tested_achievement": stack(self._ends, "tested_achievement"),

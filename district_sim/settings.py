@@ -62,8 +62,10 @@ class District(_Section):
     )
     class_size: int = Field(
         22, ge=1, le=60,
-        description="Students a classroom (one teacher a classroom). NCES average "
-        "class size is about 21 (elementary) to 26 (secondary).",
+        description="Students a classroom (one teacher a classroom) in the district as built: its "
+        "spending staffs classes of this size at the start (NCES average class size is about 21 "
+        "elementary to 26 secondary). With ``spending_per_student`` and ``budget.teacher_share`` it "
+        "sets what a teacher post costs; after that, class size follows money.",
     )
     high_need_share: float = Field(
         0.6, ge=0, le=1,
@@ -86,11 +88,95 @@ class District(_Section):
         description="Initial achievement gap, other minus high-need students, in SD. The "
         "income achievement gap is about 0.5-1.0 SD (Reardon 2011).",
     )
-    budget_per_student: float = Field(
-        800.0, ge=0, le=100_000,
-        description="Discretionary improvement budget, dollars a student a year. Stated reason: "
-        "about 5% of ~$16,000 per-pupil spending is discretionary after salaries and mandates.",
+    spending_per_student: float = Field(
+        16_000.0, ge=1_000, le=1_000_000,
+        description="Total operating spending, dollars a student a year, as the run starts: about "
+        "$15,000-17,000 nationally (NCES Digest of Education Statistics, current expenditure per "
+        "pupil). The district as built is its history, which its students' starting achievement "
+        "already reflects: what moves results is a change of money during the run (a "
+        "budget_cut or funding_increase shock, a lever, enrolment), split into lines by the "
+        "``budget`` shares.",
     )
+
+
+class Budget(_Section):
+    """How total spending splits into lines, what a cut falls on, and who is laid off.
+
+    Each line is a share of ``district.spending_per_student`` times enrolment; what is left
+    after the four named lines is the rest of a district's spending (specialist and special
+    education staff, buildings, transport, food), which the model holds but does not act on.
+    """
+
+    teacher_share: float = Field(
+        0.27, ge=0.01, le=1,
+        description="Share of spending on classroom teachers' salaries and benefits; with "
+        "``district.class_size`` it sets what a post costs. Stated reason: at the default spending "
+        "and classes of 22 this prices a post at about $94,000, an average teacher's salary "
+        "(about $66,400 in 2021-22, NCES Digest table 211.60) plus benefits of about 40% of "
+        "salaries (NCES: benefits about a quarter, salaries about three fifths of current "
+        "expenditure).",
+    )
+    support_share: float = Field(
+        0.12, ge=0, le=1,
+        description="Share of spending on school support staff (assistant principals, "
+        "counsellors, instructional aides, office staff), which carry part of a principal's "
+        "load. Stated reason: NCES's student support, instructional staff support and school "
+        "administration functions together are about 16% of current expenditure, some of it "
+        "central.",
+    )
+    overhead_share: float = Field(
+        0.05, ge=0, le=1,
+        description="Share of spending on central administration and business services (NCES "
+        "general administration and central services: about 2-5%). The model gives it no "
+        "effect of its own; it is where a cut that protects classrooms falls second.",
+    )
+    discretionary_share: float = Field(
+        0.0425, ge=0, le=1,
+        description="Share of spending the district is free to direct: the pot that funds "
+        "initiatives (``strategy.resource_alignment`` of it the strategy's). Stated reason: "
+        "about 4-5% of per-pupil spending is discretionary after salaries and mandates; 0.0425 "
+        "is the $680 a pupil the earlier model's $800 improvement budget left after its 15% "
+        "overhead.",
+    )
+    pay_level: float = Field(
+        1.0, ge=0.5, le=2,
+        description="Teachers' pay relative to the district's salary schedule as the run "
+        "starts. Stated reason for 1: the district as it is. A raise costs posts at the same "
+        "money and keeps teachers (``teachers.pay_turnover``).",
+    )
+    high_poverty_bonus: float = Field(
+        0.0, ge=0, le=1,
+        description="Extra pay in high-poverty schools, as a share of salary (a retention "
+        "bonus such as North Carolina's $1,800, about 4% of a 2002 salary; Clotfelter, Glennie, "
+        "Ladd and Vigdor 2008). Paid from the teacher line, so it costs posts. Default 0: "
+        "districts mostly pay one schedule.",
+    )
+    cut_placement: Literal["classrooms_last", "across_the_board"] = Field(
+        "classrooms_last",
+        description="Where a cut falls. classrooms_last: the discretionary pot and central overhead "
+        "first (in proportion), then school support staff, then teacher posts (leavers not "
+        "replaced, then layoffs), the rest of spending last; across_the_board: every line by the "
+        "same share. "
+        "Stated reason for the default: districts protect classrooms as long as they can "
+        "(Jackson, Wigger and Xiong 2021 find Great Recession cuts fell on capital and support "
+        "before instruction).",
+    )
+    layoff_rule: Literal["seniority", "effectiveness"] = Field(
+        "seniority",
+        description="Who goes when posts must go: seniority (the least experienced first, as most "
+        "contracts and many state laws require) or effectiveness (the least effective first). "
+        "Boyd, Lankford, Loeb and Wyckoff (2011) and Goldhaber and Theobald (2013) find "
+        "seniority-based layoffs remove teachers well above the least effective.",
+    )
+
+    @model_validator(mode="after")
+    def _shares_fit(self) -> Budget:
+        named = self.teacher_share + self.support_share + self.overhead_share + self.discretionary_share
+        if named > 1.0 + 1e-9:
+            raise ValueError(
+                "teacher_share + support_share + overhead_share + discretionary_share must be at "
+                f"most 1 (shares of total spending), got {named:g}")
+        return self
 
 
 class Strategy(_Section):
@@ -111,8 +197,9 @@ class Strategy(_Section):
     )
     resource_alignment: float = Field(
         0.5, ge=0, le=1,
-        description="Share of the discretionary budget (after overhead) that funds the strategy; "
-        "the rest funds unaligned programmes. Scenario-specific.",
+        description="Share of the money the district is free to direct (the discretionary pot, "
+        "``budget.discretionary_share``) that funds the strategy; the rest funds unaligned "
+        "programmes. Scenario-specific.",
     )
     buffering: float = Field(
         0.5, ge=0, le=1,
@@ -129,11 +216,6 @@ class Strategy(_Section):
         0.5, ge=0, le=1,
         description="Share of unaligned initiatives that arrive with their own funding stream and "
         "end when it does ('each with its own funding stream', PELP's Bristol City).",
-    )
-    overhead_share: float = Field(
-        0.15, ge=0, le=1,
-        description="Share of the discretionary budget spent on central overhead. Stated reason: "
-        "a conventional 10-20% administrative share.",
     )
     coaching_share: float = Field(
         0.0, ge=0, le=1,
@@ -160,6 +242,15 @@ class Capacity(_Section):
         description="Initiative oversight a principal can give a month; 1.0 = typical. Stated "
         "reason: as for teacher attention, about four typical initiatives fill a principal's "
         "margin.",
+    )
+    support_staff_effect: float = Field(
+        0.5, ge=0, le=5,
+        description="How far a principal's oversight capacity follows the school support staff "
+        "the budget pays for: capacity x (1 + this x (support now / support as built - 1)), so a "
+        "20% cut in support staff costs principals 10% of their margin. Stated reason: assistant "
+        "principals and office staff take over management that otherwise crowds out "
+        "instructional leadership (Horng, Klasik and Loeb 2010: principals spend most of their "
+        "time on administration and management); no study pins the size, so half is a middle.",
     )
 
 
@@ -202,13 +293,14 @@ class Initiatives(_Section):
         "linear dose; Fixsen et al. 2005 on initial vs full implementation).",
     )
     practice_gain: float = Field(
-        0.004, ge=0, le=1,
+        0.012, ge=0, le=1,
         description="Monthly gain in a teacher's practice (student SD of value-added a year) from "
-        "one fully implemented core initiative. Stated reason: a sustained focused strategy then "
-        "beats the status quo by about 0.14 SD after ten years (0.01 after five), the order of "
-        "comprehensive school reform's effects, which were strongest after five or more years "
-        "(Borman et al. 2003: about 1/8 SD on average); not pinned by any figure of the "
-        "calibration table (docs/calibration.md, stage 2).",
+        "one fully implemented core initiative. Fitted (not an independent check): a sustained "
+        "focused strategy then beats the status quo by about 0.12 SD after ten years, the order of "
+        "comprehensive school reform's effects against business as usual, which were strongest "
+        "after five or more years (Borman et al. 2003: about 0.12-0.15 SD); refitted from 0.004 "
+        "after fade-out (students' persistence) and principal succession had brought that to "
+        "+0.046. No other figure of the calibration table pins it (docs/calibration.md).",
     )
     implementation_dip: float = Field(
         0.006, ge=0, le=1,
@@ -368,6 +460,14 @@ class Teachers(_Section):
         "as the most supported; the profile through the defaults accepts about 0.7-2 "
         "(docs/calibration.md); 1.0 lies inside it.",
     )
+    pay_turnover: float = Field(
+        4.4, ge=0, le=50,
+        description="Log-hazard reduction of leaving per unit of pay above the salary schedule "
+        "(a 10% raise: x exp(-0.44) = 0.64 of the leaving). Calibrated to Clotfelter, Glennie, "
+        "Ladd and Vigdor (2008): an $1,800 bonus, about 4.2% of a North Carolina salary of "
+        "about $42,700 in 2001-02, cut the leaving of targeted teachers by 17% (12% in the 2006 "
+        "working paper): -ln(0.83) / 0.042.",
+    )
     fatigue_rate: float = Field(
         0.05, ge=0, le=5,
         description="Monthly growth of fatigue per unit of overload (demand over capacity). Stated "
@@ -464,6 +564,20 @@ class Students(_Section):
         "Stated reason: the best content against typical content (0.5 of the scale) adds 0.05 SD "
         "a year; every school starts typical and content initiatives are scaled to move "
         "achievement as fast as practice ones, so results barely depend on it.",
+    )
+    class_size_effect: float = Field(
+        0.01, ge=0, le=0.1,
+        description="Yearly achievement growth (SD) per student fewer in a class than "
+        "``district.class_size``, in every grade. Between the evidence at scale and the "
+        "early-grades experiment: Tennessee STAR gave about +0.2 SD for classes 7-8 pupils smaller "
+        "in K-3 after up to four years (Krueger 1999), which through the model's fade-out "
+        "(``persistence_one_year``) takes about 0.03 a pupil a year; Florida's statewide mandate "
+        "gave about zero (Chingos 2012). Stated reason for 0.01, a third of STAR's: the model's "
+        "classes span K-12, where the evidence is weaker than in K-3, and Florida shows that at "
+        "scale much of the gain does not appear. A district-wide reduction also hires novices, "
+        "which the model does separately (Jepsen and Rivkin 2009 found that offset much of "
+        "California's gain); with them, a third smaller for four years gives about +0.05 SD "
+        "(docs/validation.md).",
     )
     intake_sd: float = Field(
         0.85, gt=0, le=5,
@@ -614,7 +728,8 @@ class Environment(_Section):
     budget_cut_rate: float = Field(
         0.1, ge=0, le=1,
         description="Yearly probability of a random budget cut (stated reason: a downturn hits "
-        "district budgets about once a decade).",
+        "district budgets about once a decade); its size is 3-15% of total spending (the Great "
+        "Recession cut about 7% nationally, Jackson, Wigger and Xiong 2021).",
     )
     state_mandate_rate: float = Field(
         0.1, ge=0, le=1,
@@ -741,6 +856,7 @@ class Settings(_Section):
     description: str = Field("", description="One line saying what the scenario shows.")
     district: District = Field(default_factory=District)
     strategy: Strategy = Field(default_factory=Strategy)
+    budget: Budget = Field(default_factory=Budget)
     capacity: Capacity = Field(default_factory=Capacity)
     initiatives: Initiatives = Field(default_factory=Initiatives)
     coaching: Coaching = Field(default_factory=Coaching)

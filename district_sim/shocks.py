@@ -61,9 +61,7 @@ class ShockKind:
 
 
 def _rebudget(model, shock, months) -> None:
-    office = model.central_office
-    office.set_budget(model.shock_state.cut)
-    office.fund()
+    model.rebudget()
 
 
 def _tire_teachers(model, shock, months) -> None:
@@ -84,16 +82,24 @@ def _monthly_loss(magnitude: float, months: float) -> float:
     return 1.0 - (1.0 - magnitude) ** (1.0 / months)
 
 
-#: Random sizes have stated reasons (docs/model.md 7.10): a downturn cuts 5-20% of discretionary
-#: money; a mandate brings one or two compliance initiatives; a random pandemic-scale disruption
+#: Random sizes have stated reasons (docs/model.md 7.10): a downturn cuts 3-15% of total spending
+#: (the Great Recession about 7% nationally, Jackson, Wigger and Xiong 2021); a mandate brings one or
+#: two compliance initiatives; a random pandemic-scale disruption
 #: (off by default) costs 0.2-0.5 of a year's learning (Goldhaber, Kane et al. 2022's range); a
 #: decline loses 2-10% of enrolment; a shortage fills 20-60% of vacancies underprepared.
 KINDS: tuple[ShockKind, ...] = (
     ShockKind(
-        "budget_cut", "share of the discretionary budget cut", 1.0, "B",
+        "budget_cut", "share of total spending cut", 0.5, "B",
         state="budget_cut", pressure=lambda m, months: m, on_start=_rebudget, on_end=_rebudget,
-        rate="environment.budget_cut_rate", random_size=(0.05, 0.15),
-        button=Button(0.2, 2.0, "Budget cut", "20% of the discretionary budget, for two years")),
+        rate="environment.budget_cut_rate", random_size=(0.03, 0.12),
+        button=Button(0.07, 2.0, "Budget cut", "7% of total spending, for two years (the Great "
+                      "Recession's national cut); where it falls is a lever")),
+    ShockKind(
+        "funding_increase", "share of total spending added (0.0625: $1,000 a pupil at $16,000)", 1.0,
+        "F", state="funding_increase", pressure=lambda m, months: m, on_start=_rebudget,
+        on_end=_rebudget,
+        button=Button(0.0625, 4.0, "New money", "$1,000 more a pupil (about 6%) for four years, "
+                      "spread over every line as today's spending is")),
     ShockKind(
         "superintendent_turnover", "share of the strategy the successor abandons", 1.0, "S",
         on_start=_succession,

@@ -53,7 +53,7 @@ def test_more_initiatives_no_longer_hurt_with_unlimited_capacity_and_alignment()
     money to spare, and everything aligned (the unlimited_capacity scenario)."""
     unlimited = {"strategy.alignment": 1.0, "strategy.resource_alignment": 1.0,
                  "capacity.teacher_attention": 1e6, "capacity.principal_attention": 1e6,
-                 "district.budget_per_student": 1e5}
+                 "budget.discretionary_share": 0.5}
     mean, lo, hi = _launch_rate_effect(unlimited)
     assert hi >= 0, (mean, lo, hi)
 

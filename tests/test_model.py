@@ -60,11 +60,15 @@ EXTREMES = [
     {"capacity.teacher_attention": 1e9, "capacity.principal_attention": 1e9},
     {"capacity.teacher_attention": 1e-6},
     {"district.high_need_share": 0.0}, {"district.high_need_share": 1.0, "district.segregation": 1},
-    {"district.budget_per_student": 0},
+    {"budget.discretionary_share": 0}, {"district.spending_per_student": 1000},
+    {"budget.pay_level": 2.0, "budget.high_poverty_bonus": 1.0},
+    {"budget.teacher_share": 1.0, "budget.support_share": 0, "budget.overhead_share": 0,
+     "budget.discretionary_share": 0, "budget.cut_placement": "across_the_board"},
     {"teachers.base_turnover": 1.0, "teachers.fatigue_turnover": 20, "leadership.principal_turnover": 1},
     {"initiatives.implementation_threshold": 0.0}, {"initiatives.implementation_threshold": 0.99},
     {"shocks": [{"kind": k, "year": 1, "magnitude": m, "duration_years": 3}
-                for k, m in [("budget_cut", 1.0), ("pandemic", 1.0), ("enrollment_decline", 0.9),
+                for k, m in [("budget_cut", 0.5), ("funding_increase", 1.0), ("pandemic", 1.0),
+                             ("enrollment_decline", 0.9),
                              ("teacher_shortage", 1.0), ("state_mandate", 10),
                              ("superintendent_turnover", 1.0)]]},
 ]
@@ -121,8 +125,10 @@ def _year(df, y, col):
 
 
 def test_budget_cut_cuts_the_budget_and_funding():
-    base, hit = _pair("budget_cut", 0.3, scenario="fragmented")
-    assert _year(hit, 2, "budget") == pytest.approx(0.7 * _year(base, 2, "budget"), rel=1e-6)
+    # 5% of total spending falls on the pot and the central office (9.25% of spending)
+    base, hit = _pair("budget_cut", 0.05, scenario="fragmented")
+    kept = 1 - 0.05 / 0.0925
+    assert _year(hit, 2, "budget") == pytest.approx(kept * _year(base, 2, "budget"), rel=1e-6)
     assert _year(hit, 4, "budget") == pytest.approx(_year(base, 4, "budget"), rel=1e-6)
 
 

@@ -147,7 +147,7 @@ def test_a_shock_starts_now_in_the_chosen_districts_and_marks_the_charts():
     for key in (LEFT, RIGHT):
         log = [e for e in c.lines[key].model.shock_state.log if e["source"] == "injected"]
         assert log == [pytest.approx(log[0])] and log[0]["kind"] == "budget_cut" and log[0]["time"] == 13
-        assert c.lines[key].model.shock_state.budget_cut == pytest.approx(0.2)
+        assert c.lines[key].model.shock_state.budget_cut == pytest.approx(0.07)
     c.inject("pandemic", RIGHT)
     assert c.lines[LEFT].model.shock_state.pandemic == 0 < c.lines[RIGHT].model.shock_state.pandemic
     run(c, 1)

@@ -20,7 +20,8 @@ MET = ["teacher_turnover", "novice_turnover", "high_poverty_ratio", "support_rat
        "experience_share_by_4", "environment_ratio", "gain_early", "gain_middle", "pandemic_loss",
        "pandemic_poverty_ratio", "coaching_practice_small", "coaching_achievement_small",
        "coaching_practice_scale", "coaching_achievement_scale", "persistence_one_year",
-       "succession_dip", "succession_recovery"]
+       "succession_dip", "succession_recovery", "money_status_quo", "money_focused",
+       "class_size_third", "retention_pay", "support_sd_turnover"]
 
 
 def test_one_target_for_each_row_of_the_calibration_table():
@@ -35,7 +36,11 @@ def test_one_target_for_each_row_of_the_calibration_table():
             "coaching": {"coaching_practice_small", "coaching_achievement_small",
                          "coaching_practice_scale", "coaching_achievement_scale"},
             "annual learning gain": {"gain_early", "gain_middle"},
-            "pandemic shock": {"pandemic_loss", "pandemic_poverty_ratio"}}
+            "pandemic shock": {"pandemic_loss", "pandemic_poverty_ratio"},
+            "school spending": {"money_status_quo", "money_focused"},
+            "class size": {"class_size_third"},
+            "pay and retention": {"retention_pay"},
+            "working conditions and teacher turnover": {"support_sd_turnover"}}
     for row, needed in rows.items():
         assert needed <= keys, row
     for t in TARGETS:

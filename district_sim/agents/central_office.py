@@ -34,7 +34,6 @@ class CentralOffice(mesa.Agent):
         self.budget_total = 0.0
         self.budget_aligned = 0.0
         self.budget_unaligned = 0.0
-        self.budget_overhead = 0.0
 
     # --- initiatives -------------------------------------------------------------------
 
@@ -138,11 +137,9 @@ class CentralOffice(mesa.Agent):
 
     # --- resources -----------------------------------------------------------------------
 
-    def set_budget(self, cut: float) -> None:
-        """This year's discretionary money: enrolment times per-student funds, less cuts."""
-        district = self.model.settings.district
-        enrolled = int(self.model.students.enrolled.sum())
-        self.budget_total = enrolled * district.budget_per_student * max(0.0, 1.0 - cut)
+    def set_budget(self, discretionary: float) -> None:
+        """This year's money the office is free to direct (the budget's discretionary line)."""
+        self.budget_total = discretionary
 
     def fund(self) -> None:
         """Split the money and set each initiative's funding ratio (0-1).
@@ -153,13 +150,11 @@ class CentralOffice(mesa.Agent):
         """
         model = self.model
         p = model.portfolio
-        strategy = model.settings.strategy
         teachers_in = np.bincount(model.teachers.school, minlength=model.schools.n)
         served = teachers_in @ p.adoption
         cost = p.cost_per_teacher * served * p.active
         own = p.grant_funded | p.compliance
-        self.budget_overhead = self.budget_total * strategy.overhead_share
-        rest = self.budget_total - self.budget_overhead
+        rest = self.budget_total
         funding = np.ones(p.slots)
         if model.settings.mechanisms.resource_misalignment:
             aligned_pot = rest * self.resource_alignment

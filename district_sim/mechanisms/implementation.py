@@ -31,7 +31,9 @@ def leadership_multiplier(schools: Schools) -> np.ndarray:
 def principal_focus(schools: Schools, portfolio: Portfolio, settings: Settings) -> None:
     """Principal's oversight capacity over the load of initiatives the school took on."""
     load = portfolio.adoption @ (portfolio.principal_demand * portfolio.active)
-    cap = settings.capacity.principal_attention
+    # School support staff carry part of a principal's load: fewer of them, less margin.
+    cap = settings.capacity.principal_attention * np.maximum(
+        0.05, 1.0 + settings.capacity.support_staff_effect * (schools.support_staffing - 1.0))
     schools.focus = np.minimum(1.0, cap / np.maximum(load, 1e-12))
 
 

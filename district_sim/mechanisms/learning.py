@@ -43,14 +43,16 @@ def yearly_growth(
 
 
 def school_growth(schools: Schools, settings: Settings) -> np.ndarray:
-    """What the school adds to every student's yearly growth: rigorous content, and its
-    principal (value-added per SD of effective leadership, against the district pool's mean,
-    so a principal settling in costs growth until settled)."""
-    lead = settings.leadership
+    """What the school adds to every student's yearly growth: rigorous content, its principal
+    (value-added per SD of effective leadership, against the district pool's mean, so a
+    principal settling in costs growth until settled), and its class size against the
+    district's as built (``students.class_size_effect`` a student fewer)."""
+    lead, stu = settings.leadership, settings.students
     # Per SD of the pool; a pool with (almost) no spread is read at a twentieth of the scale.
     per_sd = lead.principal_value_added / max(lead.principal_leadership_sd, 0.05)
     leadership = per_sd * (schools.effective_leadership - lead.principal_leadership_mean)
-    return settings.students.rigor_effect * (schools.rigor - 0.5) + leadership
+    smaller = settings.district.class_size - schools.class_size
+    return stu.rigor_effect * (schools.rigor - 0.5) + leadership + stu.class_size_effect * smaller
 
 
 def pandemic_loss(students: Students, schools: Schools, rate: float, poverty_ratio: float,

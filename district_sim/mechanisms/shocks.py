@@ -35,7 +35,13 @@ class ShockState:
 
     @property
     def cut(self) -> float:
+        """Share of total spending cut, summed over running cuts (at most all of it)."""
         return min(1.0, self.pressure["budget_cut"])
+
+    @property
+    def increase(self) -> float:
+        """Share of total spending added, summed over running increases."""
+        return self.pressure["funding_increase"]
 
 
 class ShockEvent:
@@ -64,7 +70,9 @@ class ShockEvent:
     def end(self) -> None:
         model, s, kind = self.model, self.shock, self.kind
         pressure = model.shock_state.pressure
-        pressure[kind.state] = max(0.0, pressure[kind.state] - kind.pressure(s.magnitude, self.months))
+        left = pressure[kind.state] - kind.pressure(s.magnitude, self.months)
+        # Overlapping shocks of a kind leave rounding residue (1e-17) when the last ends: snap it.
+        pressure[kind.state] = left if left > 1e-12 else 0.0
         if kind.on_end is not None:
             kind.on_end(model, s, self.months)
 

@@ -2,7 +2,8 @@
 
 Teachers leave at a base rate raised for novices and high-poverty schools (NCES TFS;
 Carver-Thomas and Darling-Hammond 2017), by fatigue, and lowered by leadership support
-(Kraft, Marinell and Yee 2016). Leavers are replaced by novices, so turnover both
+(Kraft, Marinell and Yee 2016) and by pay above the salary schedule (Clotfelter, Glennie, Ladd
+and Vigdor 2008). Leavers are replaced by novices, so turnover both
 lowers experience and wipes out the implementation depth the leaver had built.
 """
 
@@ -31,7 +32,8 @@ def teacher_hazard(
     rate = tch.base_turnover * np.where(novice, tch.novice_turnover_ratio, 1.0)
     rate = rate * np.where(schools.high_poverty[teachers.school], tch.high_poverty_turnover_ratio, 1.0)
     log_mult = (tch.fatigue_turnover * teachers.fatigue
-                - tch.support_turnover * (schools.support[teachers.school] - typical_support(settings)))
+                - tch.support_turnover * (schools.support[teachers.school] - typical_support(settings))
+                - tch.pay_turnover * (schools.pay[teachers.school] - 1.0))
     rate = rate * np.exp(np.clip(log_mult, -20, 20)) * (1.0 + shortage)
     return np.clip(rate, 0.0, 0.95)
 

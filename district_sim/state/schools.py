@@ -36,6 +36,12 @@ class Schools:
         self.district_decision = np.zeros(n, dtype=np.int8)
         #: A new principal took over in the last summer.
         self.principal_changed = np.zeros(n, dtype=bool)
+        #: Enrolled students per teacher post (``mechanisms.budget.class_sizes`` keeps it).
+        self.class_size = np.zeros(n)
+        #: Teachers' pay relative to the salary schedule as built (1 = as built).
+        self.pay = np.ones(n)
+        #: School support staff the budget pays for, relative to the district as built.
+        self.support_staffing = np.ones(n)
 
     @property
     def n(self) -> int:

@@ -42,6 +42,26 @@ class Teachers:
     def n(self) -> int:
         return self.school.size
 
+    def restaff(self, keep: np.ndarray, hires: np.ndarray) -> np.ndarray:
+        """Keep the rows ``keep`` selects and add a fresh post in school ``hires[j]`` for each j,
+        rows still sorted by school (a school's new posts after its kept ones).
+
+        Posts are rows, so a layoff removes a row and a hire adds one: every per-teacher array
+        is re-cut at once. New rows start at zero (a novice's experience, no depth); the caller
+        draws their practice. Returns the new rows' indices."""
+        school = np.concatenate([self.school[keep], hires.astype(np.int32)])
+        order = np.argsort(school, kind="stable")
+        fresh = np.zeros(school.size, dtype=bool)
+        fresh[keep.sum():] = True
+        for name, values in list(vars(self).items()):
+            if isinstance(values, np.ndarray) and values.shape[:1] == keep.shape:
+                grown = np.concatenate([values[keep], np.zeros((hires.size, *values.shape[1:]),
+                                                               dtype=values.dtype)])
+                setattr(self, name, grown[order])
+        self.school = school[order]
+        self.attention_met[fresh[order]] = 1.0
+        return np.flatnonzero(fresh[order])
+
     def grow_slots(self, slots: int) -> None:
         """Widen the depth matrix when the portfolio grows."""
         extra = slots - self.depth.shape[1]

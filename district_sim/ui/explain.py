@@ -48,6 +48,10 @@ DRIVERS: tuple[Driver, ...] = (
     Driver("misaligned money", "resource_alignment", +1, 0.2, lambda a, b, va, vb: (
         f"{a} puts {_pct(va)} of its improvement money behind its strategy, {b} only "
         f"{_pct(vb)}: aligned initiatives in {b} are underfunded and grow depth slowly.")),
+    Driver("class size", "class_size", -1, 1.0, lambda a, b, va, vb: (
+        f"Classes in {b} hold {vb:.1f} students a teacher, against {va:.1f} in {a}: money "
+        f"buys posts, and each student fewer adds about 0.01 SD a year (between Florida's "
+        f"statewide reduction, about zero, and Tennessee's STAR, about 0.03).")),
     Driver("fatigue", "teacher_fatigue", -1, 0.1, lambda a, b, va, vb: (
         f"Teachers in {b} are more tired (fatigue {va:.2f} in {a}, {vb:.2f} in {b}): "
         f"overload eats the attention that implementation needs and pushes people out.")),

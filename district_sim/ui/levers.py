@@ -66,9 +66,13 @@ LEVERS: tuple[Lever, ...] = (
     # Resources: money, people, time.
     Lever("strategy.resource_alignment", "Resources", "Share of money behind the strategy",
           "The rest of the discretionary budget funds unaligned programmes.", 0.05),
-    Lever("district.budget_per_student", "Resources", "Improvement budget ($ a student a year)",
-          "Discretionary money after salaries and mandates (about 5% of spending).", 50, (0, 5000),
+    Lever("district.spending_per_student", "Resources", "Spending per student ($ a year)",
+          "All operating money (about $16,000 nationally); a change buys or costs posts, support "
+          "and initiatives.", 100, (8000, 30000),
           slider=False),
+    Lever("budget.pay_level", "Resources", "Teacher pay (1 = salary schedule as the run starts)",
+          "A raise keeps teachers (a 4% bonus cut leaving by about 17%) but buys fewer posts.",
+          0.01, (0.8, 1.3)),
     Lever("strategy.grant_funded_share", "Resources", "Unaligned work with its own grant",
           "Outside money that brings its own programme and ends when the grant does.", 0.05),
     # Structures and systems: who decides, how work flows.

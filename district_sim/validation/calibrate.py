@@ -52,7 +52,7 @@ PINNED: dict[str, tuple[float, float]] = {
 #: Stage 2: settings no published figure pins, over ranges their descriptions make plausible.
 UNPINNED: dict[str, tuple[float, float]] = {
     "initiatives.learning_rate": (0.035, 0.09),
-    "initiatives.practice_gain": (0.002, 0.008),
+    "initiatives.practice_gain": (0.006, 0.02),
     "initiatives.implementation_threshold": (0.2, 0.6),
     "initiatives.implementation_dip": (0.0, 0.012),
     "initiatives.depth_decay": (0.01, 0.06),

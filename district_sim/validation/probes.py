@@ -167,12 +167,13 @@ def persistence(seed: int, raise_by: float = 0.1, size: dict | None = None) -> d
     ends = {}
     for arm in ("control", "raised"):
         model = simulate(settings, seed)
-        lift = treated[model.teachers.school]
+        # A per-teacher array: posts that money adds or removes carry it along (new posts: False).
+        model.teachers.raised = treated[model.teachers.school]
         if arm == "raised":
-            model.teachers.practice[lift] += raise_by
+            model.teachers.practice[model.teachers.raised] += raise_by
         model.run_for(MONTHS_PER_YEAR)  # the year, and the summer after it
         if arm == "raised":  # the raise ends with the year; successors never had it
-            model.teachers.practice[lift & ~model.teachers.left] -= raise_by
+            model.teachers.practice[model.teachers.raised & ~model.teachers.left] -= raise_by
         first = (model.students.achievement.copy(), model.students.enrolled.copy(),
                  model.students.grade.copy())
         model.run_for(MONTHS_PER_YEAR)
@@ -185,6 +186,74 @@ def persistence(seed: int, raise_by: float = 0.1, size: dict | None = None) -> d
     gain = float((a0 - c0)[followed].mean())
     later = float((a1 - c1)[followed].mean())
     return {"persistence_one_year": later / gain if gain > 0 else np.nan}
+
+
+def _achievement_after(settings: Settings, seed: int, years: int, events: list[Event]) -> float:
+    """Mean achievement of enrolled students at the end of school year ``years`` (before its
+    summer), after ``events``."""
+    model = simulate(settings, seed, years * MONTHS_PER_YEAR - 1, events=events)
+    model.step()
+    return model.achievement_mean()
+
+
+def money(seed: int, scenario: str = BASELINE, dollars: float = 1000.0, years: int = 4,
+          size: dict | None = None) -> dict[str, float]:
+    """New money as school-finance studies measure it: ``dollars`` more a pupil from the start
+    of year 1 for ``years`` years (a funding increase, spread over the lines as spending is),
+    against the same district and seed without it, read at the end of year ``years``."""
+    settings = load_scenario(scenario, size or SIZE)
+    share = dollars / settings.district.spending_per_student
+    more = Event(0, Shock(kind="funding_increase", year=1, magnitude=share, duration_years=years))
+    gain = _achievement_after(settings, seed, years, [more]) - _achievement_after(settings, seed, years, [])
+    return {"money": gain}
+
+
+def class_size(seed: int, smaller: float = 1 / 3, years: int = 4,
+               size: dict | None = None) -> dict[str, float]:
+    """A district-wide class-size reduction: from the start of year 1 the teacher line pays
+    for classes ``smaller`` smaller (1 / (1 - smaller) times the posts, the money taken from
+    the rest of spending), sustained ``years`` years, against the same district and seed."""
+    settings = load_scenario(BASELINE, size or SIZE)
+    b = settings.budget
+    other = 1.0 - b.teacher_share - b.support_share - b.overhead_share - b.discretionary_share
+    share = b.teacher_share / (1.0 - smaller)
+    if share - b.teacher_share > other:
+        raise ValueError(f"class_size probe: smaller={smaller} needs more than the rest of spending")
+    lever = Event(0, settings.model_copy(update={"budget": b.model_copy(update={"teacher_share": share})}))
+    gain = _achievement_after(settings, seed, years, [lever]) - _achievement_after(settings, seed, years, [])
+    return {"class_size_third": gain}
+
+
+class _Leavers(DistrictModel):
+    """A district that notes each summer's leavers in high-poverty schools."""
+
+    def summer(self) -> None:
+        super().summer()
+        poor = self.schools.high_poverty[self.teachers.school]
+        self.leaving_poor = getattr(self, "leaving_poor", []) + [
+            float(self.teachers.left[poor].mean()) if poor.any() else np.nan]
+
+
+def retention_pay(seed: int, bonus: float = 0.042, years: int = 3,
+                  size: dict | None = None) -> dict[str, float]:
+    """A retention bonus as North Carolina paid it (Clotfelter, Glennie, Ladd and Vigdor 2008):
+    ``bonus`` of salary for teachers in high-poverty schools for ``years`` years, paid with
+    money that comes with it (a funding increase of its cost, so no post is lost), against the
+    same district and seed. Statistic: one minus the ratio of the high-poverty schools' yearly
+    leaving rates, bonus over none, over the years it is paid."""
+    settings = load_scenario(BASELINE, size or SIZE)
+    model = DistrictModel(settings, seed)
+    poor_posts = float(model.schools.high_poverty[model.teachers.school].mean())
+    cost = bonus * settings.budget.teacher_share * poor_posts
+    paid = settings.model_copy(update={"budget": settings.budget.model_copy(
+        update={"high_poverty_bonus": bonus})})
+    rates = {}
+    for arm, events in (("none", []), ("bonus", [
+            Event(0, paid), Event(0, Shock(kind="funding_increase", year=1, magnitude=cost,
+                                           duration_years=years))])):
+        model = simulate(settings, seed, years * MONTHS_PER_YEAR, events=events, district=_Leavers)
+        rates[arm] = float(np.nanmean(model.leaving_poor))
+    return {"retention_pay": 1.0 - rates["bonus"] / rates["none"] if rates["none"] > 0 else np.nan}
 
 
 def pandemic(seed: int, magnitude: float = 0.35, size: dict | None = None) -> dict[str, float]:
@@ -255,3 +324,44 @@ def succession(seed: int, share: float = 0.5, years: int = 4, scenario: str = BA
            "succession_recovery": float(shortfall[1:].mean() / dip) if dip > 0 else np.nan}
     out.update({f"succession_year_{k + 1}": float(v) for k, v in enumerate(shortfall)})
     return out
+
+
+class _SupportObserved(DistrictModel):
+    """A district that notes, just before each summer's draws, each school's support and its
+    teachers' mean leaving probability (what the draws act on)."""
+
+    def __init__(self, settings: Settings, seed: int, **kwargs) -> None:
+        self.support_notes: list[tuple[np.ndarray, np.ndarray]] = []
+        super().__init__(settings, seed, **kwargs)
+
+    def summer(self) -> None:
+        t, s = self.teachers, self.schools
+        hazard = turnover.teacher_hazard(t, s, self.settings, self.shock_state.shortage)
+        staff = np.maximum(np.bincount(t.school, minlength=s.n), 1)
+        leaving = np.bincount(t.school, weights=hazard, minlength=s.n) / staff
+        self.support_notes.append((s.support.copy(), leaving))
+        super().summer()
+
+
+def support_gradient(seed: int, years: int = 10, size: dict | None = None) -> dict[str, float]:
+    """Teacher turnover per standard deviation of school support, as panel studies estimate it.
+
+    Kraft, Marinell and Yee (2016) relate changes in a school's climate to changes in its
+    turnover within the same school over time (school fixed effects), per SD of the climate
+    measure. Here: each school's mean log leaving probability against its support
+    (standardised by the SD of support over all school-years), both demeaned within school,
+    years 2-10. ``support_sd_turnover`` is the proportional change in turnover per SD
+    (negative: fewer leave); ``support_sd_turnover_between`` the same without fixed effects.
+    """
+    model = simulate(load_scenario(BASELINE, size or SIZE), seed, years * MONTHS_PER_YEAR,
+                     district=_SupportObserved)
+    notes = model.support_notes[1:]
+    support = np.array([a for a, _ in notes])
+    log_hazard = np.log(np.array([b for _, b in notes]))
+    z = support / support.std()
+
+    def slope(x: np.ndarray, y: np.ndarray) -> float:
+        return float(np.expm1((x * y).sum() / (x * x).sum()))
+
+    return {"support_sd_turnover": slope(z - z.mean(axis=0), log_hazard - log_hazard.mean(axis=0)),
+            "support_sd_turnover_between": slope(z - z.mean(), log_hazard - log_hazard.mean())}

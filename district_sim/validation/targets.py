@@ -43,6 +43,10 @@ PROBES = {
     "pandemic": probes.pandemic,
     "succession": probes.succession,
     "persistence": probes.persistence,
+    "money_status_quo": probes.money,
+    "money_focused": lambda seed: probes.money(seed, scenario="focused"),
+    "class_size": probes.class_size,
+    "retention_pay": probes.retention_pay,
 }
 
 _TYPICAL = ("`status_quo` (a district that launches nothing), 6,000 students in 12 schools, 10 "
@@ -143,6 +147,38 @@ TARGETS: tuple[Target, ...] = (
            "end of the next year, over their gain at the end of the raised year. Set by "
            "`students.persistence_one_year` (0.35); the raise also lifts engagement, which carries "
            "a little into the next year."),
+    Target("money_status_quo", "$1,000 more a pupil for four years, `status_quo` (SD)", 0.005, 0.07,
+           "+0.0316 SD (90% of true effects between -0.004 and 0.067)", "Jackson and Mackevicius 2023",
+           "money_status_quo", "money",
+           "`status_quo`, 6,000 students in 12 schools: a `funding_increase` of $1,000 a pupil "
+           "(0.0625 of $16,000) from the start of year 1 for four years, against the same district "
+           "and seed without it; mean achievement at the end of year 4. The money is spread over "
+           "the lines as spending is: the teacher line buys posts (classes about 6% smaller, the "
+           "new posts filled by novices), support staff widen principals' margin, the pot funds "
+           "more initiatives. The model's figure sits in the lower half of the studies' range: it "
+           "spends the money as the district already does, mostly on smaller classes, and no "
+           "raise comes with it."),
+    Target("money_focused", "$1,000 more a pupil for four years, `focused` (SD)", 0.005, 0.07,
+           "+0.0316 SD (90% of true effects between -0.004 and 0.067)", "Jackson and Mackevicius 2023",
+           "money_focused", "money", "As above, in `focused`."),
+    Target("class_size_third", "Classes a third smaller for four years (SD)", 0.02, 0.15,
+           "about +0.2 SD in K-3 (Tennessee STAR); about zero at scale (Florida)",
+           "Krueger 1999; Chingos 2012", "class_size", "class_size_third",
+           "`status_quo`, 6,000 students in 12 schools: from the start of year 1 the teacher line "
+           "pays for 1.5 times the posts (classes a third smaller; the money comes from the rest "
+           "of spending), sustained four years, against the same district and seed; mean "
+           "achievement at the end of year 4. Set by `students.class_size_effect`; the new posts "
+           "go to novices, who cost some of it back in the first years (Jepsen and Rivkin 2009)."),
+    Target("retention_pay", "Retention bonus: cut in high-poverty schools' leaving (share)", 0.10, 0.25,
+           "an $1,800 bonus cut leaving by about 17% (12% in the working paper)",
+           "Clotfelter, Glennie, Ladd and Vigdor 2008", "retention_pay", "retention_pay",
+           "`status_quo`, 6,000 students in 12 schools: a bonus of 4.2% of salary (North "
+           "Carolina's $1,800 in 2001-02) for teachers in high-poverty schools for three years, paid "
+           "with money that comes with it, against the same district and seed. Statistic: one minus "
+           "the ratio of the high-poverty schools' yearly leaving rates over the three summers, "
+           "bonus over none. Set by `teachers.pay_turnover` (calibrated to the published 17%); "
+           "what the run adds is everything else that moves leaving meanwhile (experience mix, "
+           "support)."),
     Target("succession_dip", "Principal succession: growth lost in the successor's first year (SD)",
            0.005, 0.08, "a few hundredths of an SD (about 0.03 the next year)",
            "Bartanen, Grissom and Rogers 2019; Miller 2013; Béteille, Kalogrides and Loeb 2012",
@@ -173,3 +209,22 @@ TARGETS: tuple[Target, ...] = (
 )
 
 BY_KEY = {t.key: t for t in TARGETS}
+
+# Teacher turnover per SD of school support, in the panel studies' own unit (a check on
+# ``teachers.support_turnover`` beside the open-ended quarter ratio above).
+PROBES["support_gradient"] = probes.support_gradient
+SUPPORT_GRADIENT = Target(
+    "support_sd_turnover", "Turnover change per SD of school support (within school)", -0.25, -0.03,
+    "about 5% fewer leavers per SD of principal effectiveness (0.5 points on 13%, Grissom and "
+    "Bartanen); up to about 25% fewer where all four climate dimensions improve (Kraft, Marinell "
+    "and Yee)",
+    "Grissom and Bartanen 2019 (AERJ 56(2)); Kraft, Marinell and Yee 2016 (AERJ 53(5), 1411-1449; "
+    "Research Alliance brief, March 2016)", "support_gradient", "support_sd_turnover",
+    "As Kraft, Marinell and Yee identify it, from changes within a school over time: each school's "
+    "mean leaving probability (log) against its support (half principal leadership, half culture; "
+    "in SD of support over all school-years), both demeaned within school, as a proportional "
+    f"change per SD. {_TYPICAL}. The band spans one part of support alone (principal "
+    "effectiveness) to all of the climate improving at once; neither study's own per-SD "
+    "coefficient for leadership was available to pin it more tightly.")
+TARGETS = (*TARGETS, SUPPORT_GRADIENT)
+BY_KEY[SUPPORT_GRADIENT.key] = SUPPORT_GRADIENT
