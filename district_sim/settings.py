@@ -154,12 +154,20 @@ class Budget(_Section):
     cut_placement: Literal["classrooms_last", "across_the_board"] = Field(
         "classrooms_last",
         description="Where a cut falls. classrooms_last: the discretionary pot and central overhead "
-        "first (in proportion), then school support staff, then teacher posts (leavers not "
-        "replaced, then layoffs), the rest of spending last; across_the_board: every line by the "
-        "same share. "
-        "Stated reason for the default: districts protect classrooms as long as they can "
-        "(Jackson, Wigger and Xiong 2021 find Great Recession cuts fell on capital and support "
-        "before instruction).",
+        "first (in proportion, as far as ``cuttable_share`` of them), then every line in "
+        "proportion, teacher posts among them (leavers not replaced, then layoffs); "
+        "across_the_board: every line by the same share from the start. Stated reason for the "
+        "default: districts protect classrooms as far as they can, yet the Great Recession's cut "
+        "of about 7% of spending still cost teaching posts and test scores (Jackson, Wigger and "
+        "Xiong 2021).",
+    )
+    cuttable_share: float = Field(
+        0.5, ge=0, le=1,
+        description="Share of the discretionary pot and of central overhead a classrooms_last cut "
+        "can take before it reaches schools. Stated reason: much of both is committed in any year "
+        "(contracts, legally required functions, programmes under way), so about half is what a "
+        "district can give up quickly; with it a 7% cut takes half the pot and overhead and about "
+        "2.6% of everything else.",
     )
     layoff_rule: Literal["seniority", "effectiveness"] = Field(
         "seniority",

@@ -36,15 +36,19 @@ def test_the_lines_add_up_to_spending_and_the_rest_is_what_the_shares_leave():
 def test_a_cut_that_protects_classrooms_falls_on_the_pot_and_overhead_before_posts():
     s = Settings()
     full = budget.plan(s, 1000, 0.0, 0.0)
-    small = budget.plan(s, 1000, 0.05, 0.0)   # less than pot + overhead (9.25%)
+    small = budget.plan(s, 1000, 0.04, 0.0)   # less than half of pot + overhead (9.25%)
     assert small.teachers == full.teachers and small.support == full.support
-    assert small.total == pytest.approx(0.95 * full.total)
+    assert small.total == pytest.approx(0.96 * full.total)
     # pot and overhead lose the same share
     assert small.discretionary / full.discretionary == pytest.approx(small.overhead / full.overhead)
-    big = budget.plan(s, 1000, 0.30, 0.0)     # more than pot, overhead and support (21.25%)
-    assert big.discretionary == 0 and big.overhead == 0 and big.support == 0
-    assert big.teachers < full.teachers and big.other == full.other
-    assert big.total == pytest.approx(0.70 * full.total)
+    big = budget.plan(s, 1000, 0.07, 0.0)     # the Great Recession's cut reaches classrooms
+    assert big.discretionary == pytest.approx(full.discretionary * 0.5 * (1 - 0.02375 / 0.95375))
+    for line in ("teachers", "support", "other"):   # the rest in proportion
+        assert getattr(big, line) / getattr(full, line) == pytest.approx(1 - 0.02375 / 0.95375)
+    assert big.total == pytest.approx(0.93 * full.total)
+    none_cuttable = ds.load_scenario("status_quo", {"budget.cuttable_share": 0.0})
+    even = budget.plan(none_cuttable, 1000, 0.07, 0.0)
+    assert even.teachers == pytest.approx(0.93 * full.teachers)
 
 
 def test_a_cut_across_the_board_takes_the_same_share_of_every_line():
@@ -162,7 +166,7 @@ def test_a_raise_keeps_teachers_and_costs_posts():
 
 def test_fewer_support_staff_narrow_a_principals_margin_for_initiatives():
     s = _settings("fragmented", **{"budget.cut_placement": "classrooms_last"})
-    cut = Event(MONTHS_PER_YEAR, Shock(kind="budget_cut", year=2, magnitude=0.15, duration_years=1))
+    cut = Event(MONTHS_PER_YEAR, Shock(kind="budget_cut", year=2, magnitude=0.3, duration_years=1))
     a = simulate(s, 5, MONTHS_PER_YEAR + 3)
     b = simulate(s, 5, MONTHS_PER_YEAR + 3, events=[cut])
     assert b.schools.support_staffing.max() < 0.8

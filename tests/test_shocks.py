@@ -160,10 +160,10 @@ def test_a_budget_cut_cuts_the_budget_at_once_and_gives_it_back_when_it_ends(see
     model = simulate(calm(), seed, 14)
     before = model.central_office.budget_total
     assert before > 0
-    # 5% of total spending, protecting classrooms: it falls on the pot and the central office
-    # (9.25% of spending together), each losing the same share
-    kept = 1 - 0.05 / (0.0425 + 0.05)
-    model.schedule_shock(Shock(kind="budget_cut", year=1, magnitude=0.05, duration_years=2.0))
+    # 4% of total spending, protecting classrooms: it falls on the pot and the central office
+    # (9.25% of spending together, half of which can go), each losing the same share
+    kept = 1 - 0.04 / (0.0425 + 0.05)
+    model.schedule_shock(Shock(kind="budget_cut", year=1, magnitude=0.04, duration_years=2.0))
     assert model.central_office.budget_total == pytest.approx(kept * before)
     budgets = []
     for _ in range(20 - 1):  # through a summer and its new budget, still inside the cut

@@ -25,10 +25,9 @@ from ..state.schools import Schools
 from ..state.students import Students
 from ..state.teachers import Teachers
 
-#: The order a cut that protects classrooms falls in, tier by tier (lines of a tier in proportion
-#: to their size): the discretionary pot and the central office, then school support staff,
-#: then teacher posts, and only then the rest (buildings, transport, special education).
-CLASSROOMS_LAST = (("discretionary", "overhead"), ("support",), ("teachers",), ("other",))
+#: A cut that protects classrooms falls first on these lines (in proportion, as far as
+#: ``budget.cuttable_share`` of them), then on every other line in proportion.
+OPTIONAL = ("discretionary", "overhead")
 
 
 @dataclass(frozen=True)
@@ -63,14 +62,20 @@ def plan(settings: Settings, enrolled: int, cut: float, increase: float) -> Line
         if b.cut_placement == "across_the_board":
             line = {k: v * (1.0 - cut) for k, v in line.items()}
         else:
-            owed = cut * total
-            for tier in CLASSROOMS_LAST:
-                held = sum(line[k] for k in tier)
-                share = min(1.0, owed / held) if held > 0 else 0.0
-                for k in tier:
-                    line[k] *= 1.0 - share
-                owed -= share * held
+            line = _classrooms_last(line, cut * total, b.cuttable_share)
     return Lines(**line)
+
+
+def _classrooms_last(line: dict[str, float], owed: float, cuttable: float) -> dict[str, float]:
+    """Take ``owed`` dollars from the optional lines first (up to ``cuttable`` of them), then the
+    rest from every line in proportion (teacher posts among them: a freeze, then layoffs)."""
+    optional = sum(line[k] for k in OPTIONAL)
+    first = min(owed, cuttable * optional)
+    share = first / optional if optional > 0 else 0.0
+    line = {k: v * (1.0 - share) if k in OPTIONAL else v for k, v in line.items()}
+    left = sum(line.values())
+    rest = min(1.0, (owed - first) / left) if left > 0 else 0.0
+    return {k: v * (1.0 - rest) for k, v in line.items()}
 
 
 @dataclass(frozen=True)
