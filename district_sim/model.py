@@ -30,8 +30,9 @@ from .state.teachers import Teachers
 # Appending a stream keeps the others' draws (SeedSequence children are indexed).
 # "succession" is drawn only when a superintendent leaves, so a departure in one scenario
 # does not shift the principals' draws that another scenario with the same seed shares.
-# "staffing" is drawn only when money changes posts (new hires, classes re-drawn), so a run with
-# a cut or new money keeps the draws of the same district without it everywhere else.
+# "staffing" is drawn only when money changes posts (new hires, classes re-drawn), so a cut or new
+# money does not shift the other streams' draws at that moment; once posts differ, the summers'
+# per-post draws from "teachers" no longer pair row by row.
 STREAMS = ("environment", "leadership", "initiatives", "teachers", "students", "succession", "testing",
            "staffing")
 

@@ -111,7 +111,8 @@ class Budget(_Section):
         0.27, ge=0.01, le=1,
         description="Share of spending on classroom teachers' salaries and benefits; with "
         "``district.class_size`` it sets what a post costs. Stated reason: at the default spending "
-        "and classes of 22 this prices a post at about $94,000, an average teacher's salary "
+        "and classes of 22 (21.7 on average once posts are whole) this prices a post at about "
+        "$94,000, an average teacher's salary "
         "(about $66,400 in 2021-22, NCES Digest table 211.60) plus benefits of about 40% of "
         "salaries (NCES: benefits about a quarter, salaries about three fifths of current "
         "expenditure).",
@@ -166,8 +167,8 @@ class Budget(_Section):
         description="Share of the discretionary pot and of central overhead a classrooms_last cut "
         "can take before it reaches schools. Stated reason: much of both is committed in any year "
         "(contracts, legally required functions, programmes under way), so about half is what a "
-        "district can give up quickly; with it a 7% cut takes half the pot and overhead and about "
-        "2.6% of everything else.",
+        "district can give up quickly; with it a 7% cut takes half the pot and overhead, then "
+        "about 2.5% of every line (51% of the pot and overhead in all).",
     )
     layoff_rule: Literal["seniority", "effectiveness"] = Field(
         "seniority",
@@ -806,9 +807,11 @@ class Elements(_Section):
         "notices.",
     )
     stakeholder_cuts: float = Field(
-        0.5, ge=0, le=10,
-        description="Support lost per unit of budget cut (a 20% cut lowers it by 0.1). Stated "
-        "reason: cuts are felt, but less than results.",
+        1.5, ge=0, le=30,
+        description="Support lost per unit of budget cut, a share of total spending (a cut of 7%, "
+        "the Great Recession's, lowers it by about 0.1). Stated reason: cuts are felt, but less "
+        "than results; 1.5 keeps the weight the earlier model gave a 20% cut of the discretionary "
+        "budget.",
     )
 
 

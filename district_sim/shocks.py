@@ -39,7 +39,7 @@ class Button:
 @dataclass(frozen=True)
 class ShockKind:
     kind: str
-    #: What the magnitude means ("share of the discretionary budget cut").
+    #: What the magnitude means ("share of total spending cut").
     meaning: str
     #: Allowed magnitude, from 0.
     high: float

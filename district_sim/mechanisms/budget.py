@@ -106,7 +106,18 @@ def posts_funded(built: Staffing, teacher_line: float, enrolled: np.ndarray, pay
     weight = built.posts * (enrolled / np.maximum(built.enrolled, 1.0))
     cost = built.post_cost * float((weight * pay).sum())
     scale = teacher_line / cost if cost > 0 else 0.0
-    return np.maximum(1, np.rint(weight * scale)).astype(int)
+    return np.maximum(1, _whole(weight * scale))
+
+
+def _whole(ideal: np.ndarray) -> np.ndarray:
+    """Whole posts that add up to the district's total (largest remainders), so rounding school
+    by school neither loses nor invents money (23.4 posts in each of ten schools is 234, not 230)."""
+    base = np.floor(ideal + 1e-9).astype(int)
+    extra = int(round(float(ideal.sum()))) - int(base.sum())
+    if extra > 0:
+        order = np.argsort(-(ideal - base), kind="stable")
+        base[order[:extra]] += 1
+    return base
 
 
 def enrolled_by_school(students: Students, schools: int) -> np.ndarray:

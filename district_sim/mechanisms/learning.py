@@ -45,8 +45,9 @@ def yearly_growth(
 def school_growth(schools: Schools, settings: Settings) -> np.ndarray:
     """What the school adds to every student's yearly growth: rigorous content, its principal
     (value-added per SD of effective leadership, against the district pool's mean, so a
-    principal settling in costs growth until settled), and its class size against the
-    district's as built (``students.class_size_effect`` a student fewer)."""
+    principal settling in costs growth until settled), and its class size against
+    ``district.class_size`` (``students.class_size_effect`` a student fewer; the constant left
+    by the built classes' rounding is absorbed when students settle)."""
     lead, stu = settings.leadership, settings.students
     # Per SD of the pool; a pool with (almost) no spread is read at a twentieth of the scale.
     per_sd = lead.principal_value_added / max(lead.principal_leadership_sd, 0.05)

@@ -21,8 +21,9 @@ from ..shocks import PRESSURES, RANDOM_KINDS, SHOCKS
 @dataclass
 class ShockState:
     """The environment's current pressure on the district, summed over active shocks: one
-    number a pressure of :data:`district_sim.shocks.PRESSURES` (``budget_cut``, ``pandemic``,
-    ``shortage``, ``enrollment_loss``: the monthly probability an enrolled seat empties)."""
+    number a pressure of :data:`district_sim.shocks.PRESSURES` (``budget_cut``, ``funding_increase``,
+    ``pandemic``, ``shortage``, ``enrollment_loss``: the monthly probability an enrolled seat
+    empties)."""
 
     pressure: dict[str, float] = field(default_factory=lambda: dict.fromkeys(PRESSURES, 0.0))
     log: list[dict] = field(default_factory=list)

@@ -244,7 +244,7 @@ def retention_pay(seed: int, bonus: float = 0.042, years: int = 3,
     settings = load_scenario(BASELINE, size or SIZE)
     model = DistrictModel(settings, seed)
     poor_posts = float(model.schools.high_poverty[model.teachers.school].mean())
-    cost = bonus * settings.budget.teacher_share * poor_posts
+    cost = bonus * poor_posts  # of the teacher line, so of all spending as the increase spreads
     paid = settings.model_copy(update={"budget": settings.budget.model_copy(
         update={"high_poverty_bonus": bonus})})
     rates = {}
