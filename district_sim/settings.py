@@ -575,18 +575,29 @@ class Students(_Section):
         "achievement as fast as practice ones, so results barely depend on it.",
     )
     class_size_effect: float = Field(
-        0.01, ge=0, le=0.1,
+        0.008, ge=0, le=0.1,
         description="Yearly achievement growth (SD) per student fewer in a class than "
-        "``district.class_size``, in every grade. Between the evidence at scale and the "
-        "early-grades experiment: Tennessee STAR gave about +0.2 SD for classes 7-8 pupils smaller "
-        "in K-3 after up to four years (Krueger 1999), which through the model's fade-out "
-        "(``persistence_one_year``) takes about 0.03 a pupil a year; Florida's statewide mandate "
-        "gave about zero (Chingos 2012). Stated reason for 0.01, a third of STAR's: the model's "
-        "classes span K-12, where the evidence is weaker than in K-3, and Florida shows that at "
-        "scale much of the gain does not appear. A district-wide reduction also hires novices, "
-        "which the model does separately (Jepsen and Rivkin 2009 found that offset much of "
-        "California's gain); with them, a third smaller for four years gives about +0.05 SD "
-        "(docs/validation.md).",
+        "``district.class_size``, for a student who is not high-need (``class_size_need_ratio`` "
+        "times it for one who is; about 0.01 for the default district's average student), in "
+        "every grade. Between the evidence at scale and the early-grades experiment: Tennessee "
+        "STAR gave about +0.2 SD for classes 7-8 pupils smaller in K-3 after up to four years "
+        "(Krueger 1999), which through the model's fade-out (``persistence_one_year``) takes "
+        "about 0.03 a pupil a year; Florida's statewide mandate gave about zero (Chingos 2012). "
+        "Stated reason for the size, a third of STAR's: the model's classes span K-12, where the "
+        "evidence is weaker than in K-3, and Florida shows that at scale much of the gain does "
+        "not appear. A district-wide reduction also hires novices, which the model does "
+        "separately (Jepsen and Rivkin 2009 found that offset much of California's gain); with "
+        "them, a third smaller for four years gives about +0.06 SD (docs/validation.md).",
+    )
+    class_size_need_ratio: float = Field(
+        1.5, ge=0, le=5,
+        description="How many times the class-size effect a high-need student gets. Krueger "
+        "(1999) found a larger effect for students on free lunch and minority students (Nye et "
+        "al. 1993: about twice as large for Black students after kindergarten); Ding and Lehrer "
+        "(2011) find the differences lose significance once multiple tests are corrected for. "
+        "Stated reason for 1.5: between no difference and twice; with it cuts widen and money "
+        "narrows the gap by income, as Jackson, Wigger and Xiong (2021) found for the Great "
+        "Recession's cuts.",
     )
     intake_sd: float = Field(
         0.85, gt=0, le=5,

@@ -214,3 +214,20 @@ def test_the_model_builds_with_a_costly_raise_from_the_start():
     assert model.teachers.n < model.staffing.posts.sum()
     model.run_for(MONTHS_PER_YEAR + 1)
     assert np.isfinite(model.achievement_mean())
+
+
+def _gap_change(ratio: float, seed: int) -> float:
+    """Achievement gap (other minus high-need) after a deep cut across the board, minus without."""
+    s = ds.load_scenario("status_quo", {**QUIET, "budget.cut_placement": "across_the_board",
+                                        "students.class_size_need_ratio": ratio})
+    cut = Event(0, Shock(kind="budget_cut", year=1, magnitude=0.2, duration_years=3))
+    hit = simulate(s, seed, 3 * MONTHS_PER_YEAR - 1, events=[cut])
+    base = simulate(s, seed, 3 * MONTHS_PER_YEAR - 1)
+    return hit.student_summary["achievement_gap"] - base.student_summary["achievement_gap"]
+
+
+def test_a_cut_widens_the_gap_by_need_only_where_smaller_classes_help_high_need_students_more():
+    wider = np.array([_gap_change(1.5, s) for s in SEEDS])
+    same = np.array([_gap_change(1.0, s) for s in SEEDS])
+    assert wider.mean() - 3 * wider.std(ddof=1) / np.sqrt(wider.size) > 0
+    assert abs(same.mean()) < wider.mean() / 2

@@ -63,7 +63,7 @@ def test_replicates_are_paired_across_calls():
 def test_a_deeper_implementation_dip_moves_fragmentation_down():
     """A dip far beyond its plausible range hurts the district that starts many initiatives and
     finishes few (fragmented) against doing nothing; paired over seeds, the change's interval
-    is below 0. (Fatigue's effect is too small to show at this size: docs/sensitivity.md.)"""
+    is below 0. (Fatigue's effect is too small to show at this size: docs/validation.md.)"""
     names = ["initiatives.implementation_dip"]
     table = sensitivity.headline_rows(names[0], 0.0, 0.04,
                                       sensitivity.year_end(sensitivity.SCENARIOS, TINY, SEEDS, 5),

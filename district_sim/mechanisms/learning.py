@@ -27,11 +27,13 @@ def yearly_growth(
 ) -> np.ndarray:
     """Annualised z growth of every seat this month (before enrolment is applied).
 
-    Classroom and school terms are combined per teacher first, so each student needs
+    Classroom and school terms are combined per teacher and need first, so each student needs
     one gather (a student's school is their teacher's school)."""
     stu = settings.students
     per_teacher = effect + school_growth(schools, settings)[teacher_school]
-    growth = per_teacher.take(students.teacher)
+    by_need = np.array([1.0, stu.class_size_need_ratio])
+    per_seat = per_teacher[:, None] + class_size_growth(schools, settings)[teacher_school, None] * by_need
+    growth = per_seat.take(students.roster.teacher_need)
     growth += stu.engagement_effect * (students.engagement - stu.engagement_mean)
     if pandemic > 0:
         # A magnitude is the share of a year's growth that spring tests show lost, so the
@@ -43,17 +45,23 @@ def yearly_growth(
 
 
 def school_growth(schools: Schools, settings: Settings) -> np.ndarray:
-    """What the school adds to every student's yearly growth: rigorous content, its principal
-    (value-added per SD of effective leadership, against the district pool's mean, so a
-    principal settling in costs growth until settled), and its class size against
-    ``district.class_size`` (``students.class_size_effect`` a student fewer; the constant left
-    by the built classes' rounding is absorbed when students settle)."""
-    lead, stu = settings.leadership, settings.students
+    """What the school adds to every student's yearly growth: rigorous content, and its
+    principal (value-added per SD of effective leadership, against the district pool's mean,
+    so a principal settling in costs growth until settled)."""
+    lead = settings.leadership
     # Per SD of the pool; a pool with (almost) no spread is read at a twentieth of the scale.
     per_sd = lead.principal_value_added / max(lead.principal_leadership_sd, 0.05)
     leadership = per_sd * (schools.effective_leadership - lead.principal_leadership_mean)
+    return settings.students.rigor_effect * (schools.rigor - 0.5) + leadership
+
+
+def class_size_growth(schools: Schools, settings: Settings) -> np.ndarray:
+    """What a school's class size adds to the yearly growth of a student who is not high-need:
+    ``students.class_size_effect`` a student fewer than ``district.class_size`` (a high-need
+    student gets ``class_size_need_ratio`` times it; the constant left by the built classes'
+    rounding is absorbed when students settle)."""
     smaller = settings.district.class_size - schools.class_size
-    return stu.rigor_effect * (schools.rigor - 0.5) + leadership + stu.class_size_effect * smaller
+    return settings.students.class_size_effect * smaller
 
 
 def pandemic_loss(students: Students, schools: Schools, rate: float, poverty_ratio: float,

@@ -50,7 +50,7 @@ CHART_TITLES = {
     "coherence": "Coherence index",
     "initiatives": "Initiatives and implementation depth",
     "fatigue": "Fatigue and turnover",
-    "budget": "Budget by use",
+    "budget": "Money: class size and budget by use",
 }
 
 

@@ -39,9 +39,11 @@ SCRIPT: tuple[Beat, ...] = (
     Beat(14, "Year 2. Teacher practice dips on the left: every new initiative costs effort before "
          "it pays back (the implementation dip), and most are dropped after 14-18 months, "
          "before they ever do. The right is still building depth.", hold=22),
-    Beat(25, "A 20% budget cut hits both districts (the dashed line marked B). Where does each "
-         "district's money go? See 'Budget by use': aligned money (solid) against unaligned "
-         "programmes (dotted).", hold=22, shock="budget_cut"),
+    Beat(25, "A cut of 7% of all spending hits both districts (the dashed line marked B), the "
+         "Great Recession's size. It falls on the initiatives' pot and the central office first, "
+         "then on every line, teacher posts among them, next September. See 'Money: class "
+         "size and budget by use': aligned money (solid) against unaligned programmes (dotted).",
+         hold=22, shock="budget_cut"),
     Beat(32, "Fork: from where Bristol City stands now, what if it launched only one initiative "
          "a year? The dashed branch starts from exactly the same state and faces the same luck. "
          "Ask: how soon does it pull away from its old self?", hold=25,

@@ -17,14 +17,18 @@ def register(sub) -> None:
     v.add_argument("--seed", type=int, default=0, help="seed the replicates are spawned from")
     v.add_argument("--out", default="docs/validation.md",
                    help="the generated document (default docs/validation.md); figures go beside it")
-    v.add_argument("--fast", action="store_true", help="the targets only, no ablation or decomposition")
+    v.add_argument("--fast", action="store_true", help="the targets and the headline only, no ablation "
+                   "or decomposition")
+    v.add_argument("--accepted", default=None,
+                   help="the accepted parameter set to take the headline's range over (default: the "
+                        "one shipped, district_sim/validation/accepted.csv)")
     v.set_defaults(func=cmd_validate)
 
 
 def cmd_validate(args) -> int:
     from tqdm import tqdm
 
-    from . import document
+    from . import accepted, document
     from .evaluate import ablation, target_table, target_values
 
     out = Path(args.out)
@@ -34,6 +38,9 @@ def cmd_validate(args) -> int:
         raise SettingsError(f"--out: folder {str(out.parent)!r} does not exist")
     if args.seed < 0:
         raise SettingsError(f"--seed must be a whole number >= 0, got {args.seed}")
+    recorded = Path(args.accepted) if args.accepted else accepted.PATH
+    if args.accepted and not recorded.is_file():
+        raise SettingsError(f"--accepted: no such file {args.accepted!r}")
     start = time.perf_counter()
     bar = tqdm(desc="validation", unit="probe", disable=None, file=sys.stderr)
 
@@ -44,6 +51,7 @@ def cmd_validate(args) -> int:
     values = target_values(args.replicates, args.seed, progress=progress)
     bar.close()
     table = target_table(values)
+    headline = headline_section(args, recorded)
     abl = levers = None
     if not args.fast:
         from .decompose import lever_decomposition
@@ -55,11 +63,15 @@ def cmd_validate(args) -> int:
         levers = lever_decomposition(args.replicates, args.seed, workers=os.cpu_count() or 1,
                                      progress=progress)
         bar.close()
+        depends = sensitivity_section(args, out)
     seconds = time.perf_counter() - start
-    document.write(out, values, table, abl, args.replicates, args.seed, seconds, levers=levers)
+    document.write(out, values, table, abl, args.replicates, args.seed, seconds, levers=levers,
+                   headline=headline, sensitivity=depends)
     print(f"{int(table['hit'].sum())} of {len(table)} targets pass ({args.replicates} replicates, "
           f"{seconds:.0f} s)")
     print(document.target_markdown(table))
+    print()
+    print(headline)
     if abl is not None:
         print()
         print(document.ablation_markdown(abl))
@@ -68,3 +80,41 @@ def cmd_validate(args) -> int:
         print(document.decomposition_markdown(levers))
     print(f"wrote {out}")
     return 0
+
+
+def sensitivity_section(args, out: Path) -> str:
+    """What the headline rests on where no figure pins a setting: the headline at each end of
+    every plausible range and the dose-response curves (:mod:`.sensitivity`), on half the
+    replicates (at least 6), its figures in the document's figure folder."""
+    from tqdm import tqdm
+
+    from . import sensitivity
+
+    seeds = max(6, args.replicates // 2)
+    bars: dict[str, tqdm] = {}
+
+    def progress(part: str, done: int, total: int) -> None:
+        bar = bars.setdefault(part, tqdm(desc=f"sensitivity: {part}", total=total, disable=None,
+                                         file=sys.stderr))
+        bar.update(done - bar.n)
+
+    size = sensitivity.SIZE
+    table, doses, support = sensitivity.generate(seeds, args.seed, size, progress=progress)
+    for bar in bars.values():
+        bar.close()
+    sensitivity.figures(table, doses, out.parent / out.stem)
+    meta = {"seeds": seeds, "seed": args.seed, "students": size["district.students"],
+            "schools": size["district.schools"], "years": sensitivity.YEARS, "seconds": 0.0}
+    return sensitivity.markdown(table, doses, meta, figure_dir=out.stem, level=2, support=support)
+
+
+def headline_section(args, recorded: Path) -> str:
+    """The headline over ``--replicates`` paired seeds at the defaults, beside its range over
+    the recorded accepted set (a file that cannot be read is said, not fatal: the targets
+    still stand)."""
+    from . import accepted
+
+    at_defaults = accepted.summarise(accepted.headline_differences(seeds=args.replicates, seed=args.seed))
+    frame, meta, why = accepted.load(recorded)
+    text = accepted.headline_markdown(at_defaults, args.replicates, frame, meta)
+    return text if why is None else f"{text}\n\n({why})"

@@ -66,7 +66,7 @@ READING_NOTES = (
     "by `coaching.transfer` of the gap a month. Those two are fitted to the small-scale effect "
     "on achievement, so that row is a calibration, not a check. The other three rows are checks, "
     "but not untouched ones: the caseload and pace were chosen knowing them "
-    "([calibration.md, stage 3](calibration.md#stage-3-coaching)). At scale, coaches are the "
+    "([calibration.md, stage 5](calibration.md#stage-5-coaching)). At scale, coaches are the "
     "district's strongest teachers, one per `coaching.caseload` teachers, so coaching all twenty "
     "schools reaches deeper into the workforce for coaches, and its cost ($10,000 a coached "
     "teacher) outruns the strategy's budget; together these give about 0.6 of the small-scale "
@@ -163,8 +163,25 @@ def target_figure(values: pd.DataFrame, table: pd.DataFrame, key: str, path: Pat
     return path
 
 
+def headline_lines(headline: str, replicates: int) -> list[str]:
+    """The headline section: over seeds at the defaults, and over the accepted parameter set."""
+    return [
+        "## The headline: focus against fragmentation and against doing nothing",
+        "",
+        f"Year-10 achievement (student SD), focused minus fragmented and focused minus status_quo, "
+        f"on {replicates} paired seeds at the shipped defaults (5,000 students in 10 schools, as the "
+        "ablation), and the range of each accepted parameter vector's mean over its own paired seeds "
+        "([calibration.md](calibration.md)). The interval says how sure the defaults' mean is; the "
+        "range says how much the answer moves across parameter vectors that pass every target at once.",
+        "",
+        headline,
+        "",
+    ]
+
+
 def write(path: Path, values: pd.DataFrame, table: pd.DataFrame, ablation: pd.DataFrame | None,
-          replicates: int, seed: int, seconds: float, levers: pd.DataFrame | None = None) -> Path:
+          replicates: int, seed: int, seconds: float, levers: pd.DataFrame | None = None,
+          headline: str | None = None, sensitivity: str | None = None) -> Path:
     """Write the document and its figures (in ``<stem>/`` next to it)."""
     figdir = path.parent / path.stem
     figdir.mkdir(parents=True, exist_ok=True)
@@ -180,8 +197,8 @@ def write(path: Path, values: pd.DataFrame, table: pd.DataFrame, ablation: pd.Da
         f"Each statistic is measured over {replicates} replicates with independent seeds; a target "
         "passes when the simulated mean lies in the accepted range. How the defaults were "
         "calibrated and their accepted region: [calibration.md](calibration.md); the parameters "
-        "the figures leave free, each with the range over which focused still beats fragmented: "
-        "[calibration.md, stage 2](calibration.md#stage-2-where-the-headline-holds).",
+        "the figures leave free, and how each moves the headline over the accepted parameter set: "
+        "[calibration.md, stage 4](calibration.md#stage-4-the-headline-over-the-accepted-set).",
         "",
         f"**{hits} of {len(table)} targets pass.**",
         "",
@@ -192,6 +209,8 @@ def write(path: Path, values: pd.DataFrame, table: pd.DataFrame, ablation: pd.Da
     if misses:
         out += ["### Why the misses are missed", "", *misses, ""]
     out += ["### Reading the table", "", *[f"{note}\n" for note in READING_NOTES]]
+    if headline is not None:
+        out += headline_lines(headline, replicates)
     out += [
         "## How each statistic is measured",
         "",
@@ -235,6 +254,8 @@ def write(path: Path, values: pd.DataFrame, table: pd.DataFrame, ablation: pd.Da
             decomposition_markdown(levers),
             "",
         ]
+    if sensitivity is not None:
+        out += [sensitivity, ""]
     out += ["## Figures", ""]
     for key in table["target"]:
         fig = target_figure(values, table, key, figdir / f"{key}.png")

@@ -13,8 +13,8 @@ does at the defaults.
 
 The dose-response curves then vary one lever of a scenario at a time (launches a year,
 initiative life) with its other levers held, against ``status_quo`` on the same seeds.
-``docs/sensitivity.md`` is written from the results (:func:`markdown` returns it for
-embedding elsewhere).
+``district-sim validate`` embeds the section (:func:`markdown`) in docs/validation.md; run
+alone, this module writes it as a page of its own (``--out``).
 """
 
 from __future__ import annotations
@@ -546,7 +546,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0, help="root seed of the replicates (default 0)")
     ap.add_argument("--students", type=int, default=SIZE["district.students"])
     ap.add_argument("--schools", type=int, default=SIZE["district.schools"])
-    ap.add_argument("--out", type=Path, default=Path("docs/sensitivity.md"),
+    ap.add_argument("--out", type=Path, default=Path("sensitivity.md"),
                     help="the page to write; figures go to figures/ beside it")
     args = ap.parse_args(argv)
     size = {"district.students": args.students, "district.schools": args.schools}
