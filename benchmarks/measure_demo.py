@@ -1,13 +1,15 @@
 """Re-measure the classroom demo's year-10 figures that docs/teaching.md quotes.
 
 ``python benchmarks/measure_demo.py`` plays the scripted demo (its shocks and fork) on seeds
-0-7 without a browser and prints the gap, the fork's gain and the rates the guide names.
+0-7 without a browser and prints the gap, the fork's gain and the rates the guide names; then
+the "where focus stops paying" comparison (focused against unlimited_capacity and against
+fragmented, ten years, seeds 0-5, at the page's default size).
 """
 
 import numpy as np
 
 from district_sim.ui.classroom import DEMO_SCHOOLS, DEMO_STUDENTS, Director
-from district_sim.ui.session import Comparison, Setup
+from district_sim.ui.session import DEFAULT_SCHOOLS, DEFAULT_STUDENTS, Comparison, Setup
 
 RATES = ("attention_met", "teacher_fatigue", "teacher_turnover", "implementation_depth", "coherence")
 SEEDS = range(8)
@@ -31,6 +33,19 @@ def main() -> None:
         for side in ("left", "right"):
             v = [r[side][key] for r in runs]
             print(f"{key:22s} {side:5s} min {min(v):.2f} mean {np.mean(v):.2f} max {max(v):.2f}")
+    boundary()
+
+
+def boundary() -> None:
+    """Focused against unlimited_capacity and against fragmented, as the page runs them."""
+    import district_sim as ds
+
+    size = {"district.students": DEFAULT_STUDENTS, "district.schools": DEFAULT_SCHOOLS}
+    final = {name: [ds.run(name, years=10, seed=s, overrides=size)["achievement"].iloc[-1] for s in range(6)]
+             for name in ("focused", "unlimited_capacity", "fragmented")}
+    for other in ("unlimited_capacity", "fragmented"):
+        d = np.array(final["focused"]) - np.array(final[other])
+        print(f"focused - {other}, seeds 0-5:", np.round(d, 3), "mean", round(float(d.mean()), 3))
 
 
 if __name__ == "__main__":
