@@ -152,7 +152,7 @@ def test_vary_numeric_covers_every_numeric_setting_within_bounds():
 
 
 def test_shipped_experiments_load():
-    for name in ("initiative_load", "shock_resilience", "leadership_churn", "sensitivity"):
+    for name in ("initiative_load", "shock_resilience", "leadership_churn", "money", "sensitivity"):
         exp = load_experiment(name)
         assert exp.plan.n_runs >= 10
     shock = load_experiment("shock_resilience").plan
