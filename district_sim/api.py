@@ -19,6 +19,7 @@ from .record import Record
 from .scenarios import load_scenario
 from .settings import Settings, SettingsError
 from .simulation import simulate
+from .threads import blas_threads
 
 __all__ = ["load_scenario", "run", "run_schools", "compare", "replicate_seeds"]
 
@@ -42,16 +43,18 @@ def run(
     seed: int = 0,
     overrides: dict[str, Any] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    threads: int | None = None,
 ) -> pd.DataFrame:
     """Simulate one district; one row a school month (10 a year).
 
     ``scenario`` is a name from ``scenarios/``, a TOML path or a Settings object;
     ``overrides`` sets dotted keys (``{"strategy.buffering": 0.2}``); ``progress``
-    is called with (months done, months in all) after each simulated year.
+    is called with (months done, months in all) after each simulated year; ``threads`` is
+    how many BLAS threads the model may use (default ``$DISTRICT_SIM_THREADS`` or 1).
     """
     months = check_years(years)
     settings = load_scenario(scenario, overrides)
-    df = simulate(settings, check_seed(seed), months, progress=progress).results()
+    df = simulate(settings, check_seed(seed), months, progress=progress, threads=threads).results()
     df.insert(0, "scenario", settings.name)
     df.insert(1, "seed", seed)
     return df
@@ -101,6 +104,7 @@ def compare(
     seed: int = 0,
     overrides: dict[str, Any] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    threads: int | None = None,
 ) -> pd.DataFrame:
     """Run each scenario ``replicates`` times; long format (scenario, replicate, month).
 
@@ -117,12 +121,13 @@ def compare(
     if isinstance(replicates, bool) or not isinstance(replicates, int) or not 1 <= replicates <= 10_000:
         raise SettingsError(f"replicates must be a whole number between 1 and 10000, got {replicates!r}")
     check_years(years)
+    blas_threads(threads)  # a bad value is refused before anything runs
     loaded = [load_scenario(s, overrides) for s in scenarios]
     seeds = replicate_seeds(seed, replicates)
     frames, done, total = [], 0, len(loaded) * replicates
     for settings in loaded:
         for r, s in enumerate(seeds):
-            df = run(settings, years=years, seed=s)
+            df = run(settings, years=years, seed=s, threads=threads)
             df.insert(1, "replicate", r)
             frames.append(df)
             done += 1

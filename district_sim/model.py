@@ -20,12 +20,13 @@ from .mechanisms import budget, implementation, learning, persistence, testing, 
 from .mechanisms.coherence import Elements
 from .mechanisms.shocks import ShockEvent, ShockState, draw_random_shocks
 from .metrics import summarise_students
-from .record import EVERYTHING, Record
+from .record import EVERYTHING, MonthlyTable, Record
 from .settings import Settings, SettingsError
 from .state.portfolio import Portfolio
 from .state.schools import Schools
 from .state.students import Students
 from .state.teachers import Teachers
+from .threads import blas_threads, computing
 
 # Appending a stream keeps the others' draws (SeedSequence children are indexed).
 # "succession" is drawn only when a superintendent leaves, so a departure in one scenario
@@ -75,12 +76,21 @@ class DistrictModel(SchoolTime, mesa.Model):
             :func:`district_sim.load_scenario`); the schema's defaults if omitted.
         seed: the run's seed. Each concern draws from its own stream spawned from it,
             so two scenarios run with one seed share their environment's shocks.
+        record: which metrics to record, and how often (:class:`~district_sim.record.Record`).
+        threads: BLAS threads while the model computes (default ``$DISTRICT_SIM_THREADS``
+            or 1: see :mod:`district_sim.threads`).
     """
 
     def __init__(self, settings: Settings | None = None, seed: int = 0,
-                 record: Record = EVERYTHING) -> None:
+                 record: Record = EVERYTHING, threads: int | None = None) -> None:
         settings, seed = _checked(settings, seed)
+        #: BLAS threads the model computes on (its months, summers and construction).
+        self.threads = blas_threads(threads)
         super().__init__(rng=seed)
+        with computing(self.threads):
+            self._build(settings, seed, record)
+
+    def _build(self, settings: Settings, seed: int, record: Record) -> None:
         self.settings = settings
         self.seed = seed
         children = np.random.SeedSequence(seed).spawn(len(STREAMS))
@@ -112,7 +122,8 @@ class DistrictModel(SchoolTime, mesa.Model):
         self.school_record = record.school_record(self)  # per-school rows, if the record asks
         #: The run's last step, when the caller knows it (a record of the final month needs it).
         self.final_step: int | None = None
-        self.datacollector = mesa.DataCollector(model_reporters=record.reporters())
+        #: The monthly table (Mesa's ``DataCollector`` interface: ``model_vars``, ``collect``).
+        self.datacollector = MonthlyTable(record.reporters())
 
     # --- construction -------------------------------------------------------------------
 
@@ -203,6 +214,10 @@ class DistrictModel(SchoolTime, mesa.Model):
 
     def step(self) -> None:
         """One school month."""
+        with computing(self.threads):
+            self._school_month()
+
+    def _school_month(self) -> None:
         office = self.central_office
         office.retire_due()
         self._lose_enrolment()
@@ -229,6 +244,10 @@ class DistrictModel(SchoolTime, mesa.Model):
 
     def summer(self) -> None:
         """Between two school years: people leave and arrive, cohorts move, money is set."""
+        with computing(self.threads):
+            self._summer()
+
+    def _summer(self) -> None:
         s = self.settings
         scores = testing.tested_mean(self.students)
         self.elements.summer(scores - self._last_summer_scores, self.shock_state.cut, s.elements)

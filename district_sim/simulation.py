@@ -43,6 +43,7 @@ def simulate(
     events: Sequence[Event] = (),
     progress: Callable[[int, int], None] | None = None,
     district: type[DistrictModel] = DistrictModel,
+    threads: int | None = None,
 ) -> DistrictModel:
     """Build the district of ``settings`` and ``seed`` and run it ``months`` school months.
 
@@ -50,11 +51,12 @@ def simulate(
     table); ``events`` happen at their times, in order (events after the run's end do not
     happen); ``progress`` is called with (months done, months in all) after each school
     year. ``district`` is the model class: validation probes pass a subclass that looks
-    inside. Returns the model where the run stopped, ready to step on.
+    inside. ``threads``: BLAS threads while it computes (default ``$DISTRICT_SIM_THREADS`` or
+    1; :mod:`district_sim.threads`). Returns the model where the run stopped, ready to step on.
     """
     if isinstance(months, bool) or not isinstance(months, int) or not 0 <= months <= MAX_MONTHS:
         raise SettingsError(f"months must be a whole number between 0 and {MAX_MONTHS}, got {months!r}")
-    model = district(settings, seed, record=record)
+    model = district(settings, seed, record=record, threads=threads)
     model.final_step = months
     for event in sorted(events, key=lambda e: e.time):
         if event.time > months:

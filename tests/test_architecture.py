@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "district_sim"
 
 #: Layer of each part of the package; a module may import only its own layer or lower ones.
 LAYERS = {
-    "calendar": 0, "settings": 0, "shocks": 0, "paramdoc": 0,
+    "calendar": 0, "settings": 0, "shocks": 0, "paramdoc": 0, "threads": 1,
     "state": 1,
     "mechanisms": 2,
     "agents": 3,

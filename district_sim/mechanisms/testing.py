@@ -39,9 +39,11 @@ def spring_test(students: Students, reliability: float, rng: np.random.Generator
     error_sd = np.sqrt(variance * (1.0 - reliability) / reliability)
     students.test_score = np.where(sits, true + error_sd[g] * noise, 0.0)
     students.tested = sits
+    n = int(sits.sum())
+    # Kept, since every month's record and every summer read it and only a test changes it.
+    students.tested_average = float(students.test_score[sits].sum() / n) if n else 0.0
 
 
 def tested_mean(students: Students) -> float:
     """Mean of the latest spring test over those who sat it (0 if nobody did)."""
-    n = int(students.tested.sum())
-    return float(students.test_score[students.tested].sum() / n) if n else 0.0
+    return students.tested_average

@@ -40,6 +40,8 @@ class Students:
         #: The latest spring test: each seat's score and whether it sat the test.
         self.test_score = np.zeros(school.size)
         self.tested = np.zeros(school.size, dtype=bool)
+        #: Mean of the latest spring test over those who sat it (``testing.spring_test``).
+        self.tested_average = 0.0
         self._roster: Roster | None = None
 
     @property
