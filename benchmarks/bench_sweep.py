@@ -9,7 +9,7 @@ two-worker speedup, and the runner's overhead: (wall time x workers - time insid
 / time inside the model, i.e. scheduling, transfer, storage and idle workers, relative to
 simulation. Then checks that the three results are identical (hash of the sorted table).
 
-Targets (issue #4): speedup >= 1.7 on a 2-core machine; overhead < 5%. Exits 1 if a target
+Targets: speedup >= 1.8 on a 2-core machine (issue 13; issue 4 asked 1.7); overhead < 5%. Exits 1 if a target
 is missed or the results differ. A machine shared with other work will read slow.
 "model s/run" rising from one way to the next shows other load on the machine.
 Usage: python benchmarks/bench_sweep.py [--runs 200] [--students 10000] [--years 10] [--repeats 1]
@@ -110,11 +110,11 @@ def main() -> int:
         same = content_hash(one) == content_hash(two) == content_hash(dsk)
         files = {name: hashlib.sha256((tmp / f"{name}-0" / "results.parquet").read_bytes()).hexdigest()[:16]
                  for name in ("one", "two", "dask")}
-    print(f"speedup, 2 workers over 1: {speedup:.2f}x (target >= 1.7)")
+    print(f"speedup, 2 workers over 1: {speedup:.2f}x (target >= 1.8)")
     print(f"runner overhead with 2 workers: {over2:.1%} (target < 5%); Dask: {overd:.1%}; "
           f"1 worker: {over1:.1%}")
     print(f"identical results (1 worker, 2 workers, Dask): {same}; results.parquet sha256: {files}")
-    ok = same and speedup >= 1.7 and over2 < 0.05
+    ok = same and speedup >= 1.8 and over2 < 0.05
     print("PASS" if ok else "MISS (see above; a shared machine reads slow)")
     return 0 if ok else 1
 

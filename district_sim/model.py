@@ -217,6 +217,16 @@ class DistrictModel(SchoolTime, mesa.Model):
         with computing(self.threads):
             self._school_month()
 
+    def run_for(self, duration: float | int) -> None:
+        """Mesa's ``run_for``, its months and summers computed under one thread limit."""
+        with computing(self.threads):
+            super().run_for(duration)
+
+    def run_until(self, end_time: float | int) -> None:
+        """Mesa's ``run_until``, under one thread limit (as ``run_for``)."""
+        with computing(self.threads):
+            super().run_until(end_time)
+
     def _school_month(self) -> None:
         office = self.central_office
         office.retire_due()

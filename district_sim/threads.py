@@ -28,6 +28,8 @@ DEFAULT = 1
 MAX = 256
 
 _controller: ThreadpoolController | None = None
+#: The limit in force from an enclosing ``computing`` block (None outside any).
+_held: int | None = None
 
 
 def blas_threads(threads: int | None = None) -> int:
@@ -54,9 +56,17 @@ def _checked(value: object, name: str) -> int:
 
 @contextmanager
 def computing(threads: int) -> Iterator[None]:
-    """Hold BLAS to ``threads`` threads inside the block (a few microseconds to enter)."""
-    global _controller
+    """Hold BLAS to ``threads`` threads inside the block (about 20 microseconds to enter, so
+    a block inside one holding the same limit, a month inside a ``run_for``, enters nothing)."""
+    global _controller, _held
+    if _held == threads:
+        yield
+        return
     if _controller is None:
         _controller = ThreadpoolController()
-    with _controller.limit(limits=threads, user_api="blas"):
-        yield
+    outer, _held = _held, threads
+    try:
+        with _controller.limit(limits=threads, user_api="blas"):
+            yield
+    finally:
+        _held = outer

@@ -265,3 +265,19 @@ def test_a_lone_mandate_dilutes_alignment_instead_of_zeroing_it():
     assert e.portfolio_alignment == pytest.approx(0.5)
     e.observe(t, schools, p, 1.0, 0.0)  # without the core's weight, the old cliff
     assert e.portfolio_alignment == 0.0
+
+
+def test_the_monthly_step_leaves_idle_slots_empty_and_columns_slice_every_slot_array():
+    from district_sim.simulation import simulate
+
+    small = {"district.students": 1500, "district.schools": 3}
+    model = simulate(ds.load_scenario("fragmented", small), 2, 25)
+    p = model.portfolio
+    idle = ~p.active
+    assert idle.any() and p.active.any()
+    assert (model.teachers.depth[:, idle] == 0).all()
+    running = np.flatnonzero(p.active)
+    part = p.columns(running)
+    assert part.active.all() and part.adoption.shape == (p.adoption.shape[0], running.size)
+    np.testing.assert_array_equal(part.teacher_demand, p.teacher_demand[running])
+    assert part.slots == running.size and p.slots >= 16   # the original keeps its slots

@@ -82,7 +82,10 @@ def step_teachers(
     settings: Settings,
     systems: float,
 ) -> None:
-    """Advance every teacher by one school month."""
+    """Advance every teacher by one school month.
+
+    Only the running initiatives' columns are computed: an idle slot asks nothing, deepens
+    nothing and delivers nothing, so its depth stays as it is (0 since it was retired)."""
     ini = settings.initiatives
     tch = settings.teachers
     mech = settings.mechanisms
@@ -91,8 +94,12 @@ def step_teachers(
     # Taking work on is the school's decision: reckon it per school, then give each teacher
     # their school's row (``take`` copies rows several times faster than fancy indexing).
     school_adopt = portfolio.adoption * portfolio.active
-    adopt = school_adopt.take(teachers.school, axis=0)
     total = (school_adopt * portfolio.teacher_demand).sum(axis=1).take(teachers.school)
+    running = np.flatnonzero(portfolio.active)
+    every = running.size == portfolio.slots
+    if not every:
+        portfolio, school_adopt = portfolio.columns(running), school_adopt[:, running]
+    adopt = school_adopt.take(teachers.school, axis=0)
     capacity = settings.capacity.teacher_attention * (1.0 - tch.fatigue_capacity_loss * teachers.fatigue)
     # A fully fatigued teacher who loses all capacity still has a sliver: no 0/0 below.
     np.maximum(capacity, 1e-12, out=capacity)
@@ -103,18 +110,31 @@ def step_teachers(
     met = np.minimum(1.0, capacity / np.maximum(total, 1e-12))
     teachers.load = total / capacity
     teachers.attention_met = met
-    engaged = adopt * met[:, None]
+    engaged = adopt  # the school's rows, scaled in place by what each teacher can meet
+    engaged *= met[:, None]
 
     # Implementation deepens with the attention and money given, fades where neglected.
-    depth = teachers.depth
+    # These are teachers x initiatives matrices, so each step is built in place, in the order
+    # the formula reads: depth += lr*engaged*funding*willing*(1-depth) - decay*(active-engaged)*depth.
+    depth = teachers.depth if every else teachers.depth[:, running]
     willing = 1.0 - tch.cynicism_drag * teachers.cynicism
-    drive = ini.learning_rate * engaged * portfolio.funding * willing[:, None]
+    drive = np.multiply(engaged, ini.learning_rate)
+    drive *= portfolio.funding
+    drive *= willing[:, None]
     if portfolio.coached.any():
         drive *= implementation_pace(portfolio, settings)  # coaching deepens implementation faster
-    depth += drive * (1.0 - depth) - ini.depth_decay * (portfolio.active - engaged) * depth
+    room = np.subtract(1.0, depth)
+    drive *= room
+    neglect = np.subtract(portfolio.active, engaged, out=room)
+    neglect *= ini.depth_decay
+    neglect *= depth
+    drive -= neglect
+    depth += drive
     np.clip(depth, 0.0, 1.0, out=depth)
-    teachers.dip = implementation_dip(depth, engaged * portfolio.teacher_demand,
-                                      np.maximum(capacity, 1e-12), settings)
+    if not every:
+        teachers.depth[:, running] = depth
+    effort = np.multiply(engaged, portfolio.teacher_demand, out=drive)
+    teachers.dip = implementation_dip(depth, effort, np.maximum(capacity, 1e-12), settings)
 
     # Only implementation past the threshold changes the core.
     effect = above_threshold(depth, settings) * potency(portfolio, settings, systems)

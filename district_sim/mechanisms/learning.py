@@ -34,7 +34,9 @@ def yearly_growth(
     by_need = np.array([1.0, stu.class_size_need_ratio])
     per_seat = per_teacher[:, None] + class_size_growth(schools, settings)[teacher_school, None] * by_need
     growth = per_seat.take(students.roster.teacher_need)
-    growth += stu.engagement_effect * (students.engagement - stu.engagement_mean)
+    engaged = np.subtract(students.engagement, stu.engagement_mean)
+    engaged *= stu.engagement_effect
+    growth += engaged
     if pandemic > 0:
         # A magnitude is the share of a year's growth that spring tests show lost, so the
         # loss as it happens is larger by what fades within the year.
@@ -101,15 +103,21 @@ def step_students(
     students.growth = growth
     gain = MONTH * growth
     durable, retention = persistence.rates(settings.students)
-    # achievement = lasting + fading: it gains the month's gain less what the fading part loses.
-    change = gain - (1.0 - retention) * students.fading
-    fading = retention * students.fading + (1.0 - durable) * gain
+    # achievement = lasting + fading: it gains the month's gain less what the fading part loses;
+    # the fading part keeps ``retention`` of itself and takes the rest of the gain. Built in
+    # two arrays, since each temporary is another N values (same arithmetic as written out).
+    change = np.multiply(students.fading, 1.0 - retention)
+    np.subtract(gain, change, out=change)
+    gain *= 1.0 - durable
     if students.roster.all_enrolled:
         students.achievement += change
-        students.fading = fading
+        students.fading *= retention
+        students.fading += gain
     else:  # empty seats do not learn (or forget)
         np.add(students.achievement, change, out=students.achievement, where=students.enrolled)
-        np.copyto(students.fading, fading, where=students.enrolled)
+        kept = np.multiply(students.fading, retention)
+        kept += gain
+        np.copyto(students.fading, kept, where=students.enrolled)
     # Engagement moves part of the way to its target; the step is built in the target's
     # array, since each temporary is another 100,000 values.
     step = engagement_target(students, schools, effect, settings, pandemic, teacher_school)

@@ -29,15 +29,20 @@ def spring_test(students: Students, reliability: float, rng: np.random.Generator
     noise = rng.standard_normal(students.n)
     grade = students.grade
     sits = students.enrolled & (grade >= FIRST_TESTED) & (grade <= LAST_TESTED)
-    true = students.achievement
-    g = np.where(sits, grade, 0).astype(np.intp)
-    count = np.bincount(g, weights=sits, minlength=LAST_TESTED + 1)
-    total = np.bincount(g, weights=np.where(sits, true, 0.0), minlength=LAST_TESTED + 1)
-    square = np.bincount(g, weights=np.where(sits, true * true, 0.0), minlength=LAST_TESTED + 1)
+    # Only those who sit: ``bincount`` adds in index order, so leaving out the others (who
+    # would add exact zeros) gives the same sums, over a third of the seats.
+    idx = np.flatnonzero(sits)
+    g = grade[idx].astype(np.intp)
+    true = students.achievement[idx]
+    count = np.bincount(g, minlength=LAST_TESTED + 1).astype(float)
+    total = np.bincount(g, weights=true, minlength=LAST_TESTED + 1)
+    square = np.bincount(g, weights=true * true, minlength=LAST_TESTED + 1)
     mean = total / np.maximum(count, 1)
     variance = np.maximum(square / np.maximum(count, 1) - mean * mean, 0.0)
     error_sd = np.sqrt(variance * (1.0 - reliability) / reliability)
-    students.test_score = np.where(sits, true + error_sd[g] * noise, 0.0)
+    score = np.zeros(students.n)
+    score[idx] = true + error_sd[g] * noise[idx]
+    students.test_score = score
     students.tested = sits
     n = int(sits.sum())
     # Kept, since every month's record and every summer read it and only a test changes it.
