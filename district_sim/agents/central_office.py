@@ -14,6 +14,7 @@ import numpy as np
 from ..mechanisms.coaching import appoint_coaches
 from ..mechanisms.initiatives import design_initiative
 from ..state.portfolio import Initiative
+from .principals import gatekeeping
 
 
 class CentralOffice(mesa.Agent):
@@ -68,8 +69,7 @@ class CentralOffice(mesa.Agent):
             model.teachers.grow_slots(model.portfolio.slots)
         model.teachers.depth[:, slot] = 0.0
         draws = model.streams["initiatives"].random(model.schools.n)
-        for principal, draw in zip(model.principals, draws, strict=True):
-            model.portfolio.adoption[principal.school, slot] = principal.gatekeep(initiative, draw)
+        model.portfolio.adoption[:, slot] = gatekeeping(model.schools, initiative, draws, model.settings)
         if schools is not None:
             model.portfolio.adoption[~np.asarray(schools, dtype=bool), slot] = 0.0
         if initiative.coached:

@@ -34,6 +34,21 @@ def advocacy(schools: Schools, portfolio: Portfolio) -> np.ndarray:
     return schools.leadership * need
 
 
+def gatekeeping(schools: Schools, initiative: Initiative, draws: np.ndarray, settings) -> np.ndarray:
+    """How far each school takes an initiative on (bridge 1, buffer 0), every principal at once
+    (one Python call per school and launch would cost more than the rest of a launch).
+
+    Aligned work is bridged into the school. Unaligned work is buffered with a probability
+    that grows with the district's buffering and the principal's leadership (``draws``: one
+    uniform a school); a compliance mandate cannot be refused, only halved.
+    """
+    if initiative.aligned or not settings.mechanisms.buffering:
+        return np.ones(schools.n)
+    protect = settings.strategy.buffering * (0.5 + schools.leadership)
+    buffered = draws < np.minimum(1.0, protect)
+    return np.where(buffered, 0.5 if initiative.compliance else 0.0, 1.0)
+
+
 class Principal(mesa.Agent):
     """The connective tissue between the central office and a school's classrooms."""
 
@@ -55,19 +70,11 @@ class Principal(mesa.Agent):
         return float(self.model.schools.principal_tenure[self.school])
 
     def gatekeep(self, initiative: Initiative, draw: float) -> float:
-        """Decide how far the school takes an initiative on (bridge 1, buffer 0).
-
-        Aligned work is bridged into the school. Unaligned work is buffered with a
-        probability that grows with the district's buffering and the principal's
-        leadership; a compliance mandate cannot be refused, only halved.
-        """
-        settings = self.model.settings
-        if initiative.aligned or not settings.mechanisms.buffering:
-            return 1.0
-        protect = settings.strategy.buffering * (0.5 + self.leadership)
-        if draw >= min(1.0, protect):
-            return 1.0
-        return 0.5 if initiative.compliance else 0.0
+        """Decide how far the school takes an initiative on (bridge 1, buffer 0): this
+        principal's part of :func:`gatekeeping`."""
+        draws = np.ones(self.model.schools.n)
+        draws[self.school] = draw
+        return float(gatekeeping(self.model.schools, initiative, draws, self.model.settings)[self.school])
 
     def advocate(self) -> float:
         """How strongly the principal presses the central office for the strategy's needs
