@@ -83,6 +83,12 @@ def implementation_depth(m) -> float:
     return float((t.depth * adopt).sum() / total) if total > 0 else 0.0
 
 
+def average(values: np.ndarray) -> float:
+    """The mean, as ``values.mean()`` computes it (the same pairwise sum over the count), without
+    numpy's wrapper: a dozen means a month are a visible share of a small run."""
+    return float(values.sum()) / values.size
+
+
 def _money(value: float) -> float:
     return float(value) / 1e6
 
@@ -118,12 +124,12 @@ _TABLE = (
            _student("learning_gain")),
     Metric("engagement", "Student engagement (0-1)", "index", *FRACTION, _student("engagement")),
     Metric("teacher_practice", "Teacher practice (value-added, SD)", SD_YEAR, *ANY,
-           lambda m: float(np.mean(m.classroom_effect - m.teachers.dip)),
+           lambda m: average(m.classroom_effect - m.teachers.dip),
            Plot("practice", "Teacher practice (value-added, SD a year)")),
     Metric("teacher_value_added_sd", "Spread of teachers' value-added (SD)", SD_YEAR, *POSITIVE,
            lambda m: float(np.std(m.classroom_effect))),
     Metric("implementation_dip", "Implementation dip (SD a year)", SD_YEAR, None, 0.0,
-           lambda m: float(m.teachers.dip.mean())),
+           lambda m: average(m.teachers.dip)),
     Metric("coherence", "Coherence index (0-1)", "index", *FRACTION, _element("coherence"),
            Plot("coherence", "Coherence index (0-1): how far the PELP elements line up", fixed=True)),
     Metric("culture", "Culture (0-1)", "index", *FRACTION, _element("culture")),
@@ -141,21 +147,21 @@ _TABLE = (
     Metric("implementation_depth", "Implementation depth (0-1)", "index", *FRACTION,
            implementation_depth, Plot("initiatives", fixed=True)),
     Metric("teacher_load", "Teacher load (demand over capacity)", "ratio", *POSITIVE,
-           lambda m: float(m.teachers.load.mean())),
+           lambda m: average(m.teachers.load)),
     Metric("attention_met", "Share of initiative demand met", "share", *FRACTION,
-           lambda m: float(m.teachers.attention_met.mean())),
+           lambda m: average(m.teachers.attention_met)),
     Metric("teacher_fatigue", "Teacher fatigue (0-1)", "index", *FRACTION,
-           lambda m: float(m.teachers.fatigue.mean()), Plot("fatigue")),
+           lambda m: average(m.teachers.fatigue), Plot("fatigue")),
     Metric("teacher_cynicism", "Teacher cynicism (0-1)", "index", *FRACTION,
-           lambda m: float(m.teachers.cynicism.mean())),
+           lambda m: average(m.teachers.cynicism)),
     Metric("teacher_turnover", "Teacher turnover (share a year)", "share a year", *FRACTION,
            lambda m: m.teacher_turnover, Plot("fatigue")),
     Metric("novice_share", "Novice teachers (share)", "share", *FRACTION,
-           lambda m: float((m.teachers.experience < m.settings.teachers.novice_years).mean())),
+           lambda m: average(m.teachers.experience < m.settings.teachers.novice_years)),
     Metric("principal_turnover", "Principal turnover (share a year)", "share a year", *FRACTION,
            lambda m: m.principal_turnover),
     Metric("principal_focus", "Principal focus (0-1)", "index", *FRACTION,
-           lambda m: float(m.schools.focus.mean())),
+           lambda m: average(m.schools.focus)),
     Metric("spending_per_student", "Spending per student ($ a year)", "$ a year", *POSITIVE,
            lambda m: m.lines.total / max(m.students.roster.enrolled, 1)),
     Metric("class_size", "Class size (enrolled students a teacher post)", "students", *POSITIVE,

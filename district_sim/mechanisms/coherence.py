@@ -48,8 +48,8 @@ class Elements:
         the instructional core), so a lone state mandate dilutes a school's alignment
         instead of turning it from 1 to 0 overnight.
         """
-        self.culture = float(1.0 - teachers.cynicism.mean())
-        self.structures = float(schools.focus.mean())
+        self.culture = 1.0 - float(teachers.cynicism.sum()) / teachers.n
+        self.structures = float(schools.focus.sum()) / schools.n
         spent = budget_aligned + budget_unaligned
         self.resources = float(budget_aligned / spent) if spent > 0 else 1.0
         carried = (portfolio.adoption * portfolio.active * portfolio.teacher_demand).sum(axis=0)
@@ -57,7 +57,7 @@ class Elements:
         total = carried.sum() + core
         aligned = carried[portfolio.aligned].sum() + core
         self.portfolio_alignment = min(1.0, float(aligned / total)) if total > 0 else 1.0
-        self.load_fit = float(teachers.attention_met.mean())
+        self.load_fit = float(teachers.attention_met.sum()) / teachers.n
         self.coherence = coherence_index(self)
 
     def summer(self, achievement_change: float, budget_cut: float, rates: ElementRates) -> None:

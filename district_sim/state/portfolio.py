@@ -68,24 +68,20 @@ class Portfolio:
     def slots(self) -> int:
         return self.active.size
 
+    #: What the teachers' monthly step reads of each slot (``columns`` copies only these).
+    STEP_FIELDS = ("active", "aligned", "coached", "coach_level", "serves", "teacher_demand",
+                   "funding", "adoption")
+
     def columns(self, cols: np.ndarray) -> Portfolio:
-        """A copy holding only slots ``cols`` (in that order), for the monthly step's teachers x
-        initiatives matrices: with most slots idle (16 are kept, a focused district runs about
-        three) it need not compute on empty columns."""
+        """A copy holding only slots ``cols`` (in that order) of what the teachers' monthly step
+        reads (``STEP_FIELDS``), for its teachers x initiatives matrices: with most slots idle
+        (16 are kept, a focused district runs about three) it need not compute on empty
+        columns. Read-only: the step writes depth back itself."""
         part = object.__new__(Portfolio)
-        part.__dict__.update(vars(self))
-        for name in self._slot_arrays():
+        part.n_schools = self.n_schools
+        for name in self.STEP_FIELDS:
             setattr(part, name, getattr(self, name)[..., cols])
         return part
-
-    def _slot_arrays(self) -> tuple[str, ...]:
-        """The names of the arrays with one entry a slot (their last axis), found once."""
-        names = self.__dict__.get("_slot_names")
-        if names is None or getattr(self, names[0]).shape[-1] != self.slots:
-            names = tuple(name for name, value in vars(self).items()
-                          if isinstance(value, np.ndarray) and value.shape[-1:] == (self.slots,))
-            self._slot_names = names
-        return names
 
     def _grow(self) -> int:
         """Double the slot arrays; returns the old size (the first free slot)."""
