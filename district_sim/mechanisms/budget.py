@@ -114,9 +114,11 @@ def _whole(ideal: np.ndarray) -> np.ndarray:
     by school neither loses nor invents money (23.4 posts in each of ten schools is 234, not 230)."""
     base = np.floor(ideal + 1e-9).astype(int)
     extra = int(round(float(ideal.sum()))) - int(base.sum())
+    order = np.argsort(-(ideal - base), kind="stable")  # largest remainders first
     if extra > 0:
-        order = np.argsort(-(ideal - base), kind="stable")
         base[order[:extra]] += 1
+    elif extra < 0:  # the floors' tolerance overshot: take back from the smallest remainders
+        base[order[extra:]] -= 1
     return base
 
 
