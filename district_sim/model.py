@@ -288,7 +288,8 @@ class DistrictModel(SchoolTime, mesa.Model):
     # --- money ----------------------------------------------------------------------------------
 
     def rebudget(self) -> None:
-        """Set this year's money from enrolment, spending, cuts and increases, and fund the work.
+        """Set this year's money from enrolment, spending, cuts and increases (the caller then
+        funds the work: ``CentralOffice.fund``).
 
         At a school year's start (budgets are adopted before it; shocks of the year arrive in
         its first month) posts are brought to what the teacher line buys; a change later in the
@@ -301,7 +302,6 @@ class DistrictModel(SchoolTime, mesa.Model):
         self.central_office.set_budget(self.lines.discretionary)
         if self.time - year_start(self.year) < 1.0:
             self._restaff()
-        self.central_office.fund()
 
     def _restaff(self) -> None:
         enrolled = budget.enrolled_by_school(self.students, self.schools.n)

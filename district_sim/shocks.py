@@ -62,6 +62,7 @@ class ShockKind:
 
 def _rebudget(model, shock, months) -> None:
     model.rebudget()
+    model.central_office.fund()
 
 
 def _tire_teachers(model, shock, months) -> None:
