@@ -9,6 +9,9 @@ office and the principals are Mesa agents.
 
 from __future__ import annotations
 
+import math
+import numbers
+
 import mesa
 import numpy as np
 from mesa.time import Priority, Schedule
@@ -27,6 +30,9 @@ from .state.schools import Schools
 from .state.students import Students
 from .state.teachers import Teachers
 from .threads import blas_threads, computing
+
+#: The longest run: 200 school years, however it is run (``years``, ``run_for``, ``simulate``).
+MAX_MONTHS = 200 * MONTHS_PER_YEAR
 
 # Appending a stream keeps the others' draws (SeedSequence children are indexed).
 # "succession" is drawn only when a superintendent leaves, so a departure in one scenario
@@ -60,6 +66,26 @@ def check_seed(seed: object) -> int:
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise SettingsError(f"seed must be a whole number >= 0, got {seed!r}")
     return int(seed)
+
+
+def is_number(value: object) -> bool:
+    """A finite real number (numpy's too), not a truth value: a bool is a slip, not a length.
+    An integer too large for a float (``10**400``) is not finite either."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
+def _whole_months(value: object, what: str, room: float) -> int:
+    """``value`` as a whole number of school months between 0 and ``room``, or SettingsError
+    naming ``what`` and the allowed range."""
+    if not is_number(value) or value != int(value) or not 0 <= value <= room:
+        raise SettingsError(f"{what} must be a whole number of school months between 0 and {room:g} "
+                            f"(a run lasts at most {MAX_MONTHS} months), got {value!r}")
+    return int(value)
 
 
 def _index(i: int, n: int, what: str) -> int:
@@ -218,14 +244,23 @@ class DistrictModel(SchoolTime, mesa.Model):
             self._school_month()
 
     def run_for(self, duration: float | int) -> None:
-        """Mesa's ``run_for``, its months and summers computed under one thread limit."""
-        with computing(self.threads):
-            super().run_for(duration)
+        """Mesa's ``run_for`` in school months (a step is a month), its months and summers
+        computed under one thread limit. Whole months only: the calendar, the record and the
+        replays read the clock as whole months, and a half month would shift them all."""
+        duration = _whole_months(duration, "run_for duration", MAX_MONTHS - self.time)
+        if duration:
+            with computing(self.threads):
+                super().run_for(duration)
 
     def run_until(self, end_time: float | int) -> None:
-        """Mesa's ``run_until``, under one thread limit (as ``run_for``)."""
-        with computing(self.threads):
-            super().run_until(end_time)
+        """Mesa's ``run_until``, under one thread limit (as ``run_for``); ``end_time`` is a whole
+        month from now (``model.time``) to the longest run's end."""
+        if not is_number(end_time) or end_time != int(end_time) or not self.time <= end_time <= MAX_MONTHS:
+            raise SettingsError(f"run_until end_time must be a whole month between {self.time:g} (now) and "
+                                f"{MAX_MONTHS} (a run lasts at most {MAX_MONTHS} months), got {end_time!r}")
+        if end_time > self.time:
+            with computing(self.threads):
+                super().run_until(float(end_time))
 
     def _school_month(self) -> None:
         office = self.central_office
@@ -372,8 +407,14 @@ class DistrictModel(SchoolTime, mesa.Model):
         return float(stu.achievement[mask].mean())
 
     def run_years(self, years: float) -> None:
-        """Advance by whole school years (ten months and the summer after each)."""
-        self.run_for(months(years))
+        """Advance by school years (ten months and the summer after each; a fraction of a year
+        is rounded to the nearest month), up to the longest run's end."""
+        room = (MAX_MONTHS - self.time) / MONTHS_PER_YEAR
+        if not is_number(years) or not 0 <= years <= room:
+            raise SettingsError(f"run_years years must be a number of school years between 0 and "
+                                f"{room:g} (a run lasts at most {MAX_MONTHS // MONTHS_PER_YEAR} years), "
+                                f"got {years!r}")
+        self.run_for(months(float(years)))
 
     def teacher(self, i: int):
         """A read-only view of teacher ``i`` (the arrays stay the truth)."""

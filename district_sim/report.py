@@ -5,13 +5,15 @@ Used by the command line and the browser page; the model core never imports it.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .calendar import MONTHS_PER_YEAR
-from .metrics import FRACTIONS, METRICS
+from .metrics import FRACTIONS as FRACTIONS  # re-exported: the rates in [0, 1] the tables bound
+from .metrics import METRICS
 
 #: Outcomes shown by default, in the order of the causal chain the model tells (labels,
 #: units and ranges of every metric are in ``metrics.py``).
@@ -30,25 +32,60 @@ HEADLINE = [
 LABELS = {name: METRICS[name].label for name in HEADLINE}
 
 
-def _t95(n: int) -> float:
-    """Two-sided 95% Student-t quantile (normal beyond 30 degrees of freedom)."""
-    table = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306,
-             9: 2.262, 10: 2.228, 12: 2.179, 15: 2.131, 20: 2.086, 25: 2.060, 30: 2.042}
-    if n < 1:
-        return float("nan")
-    if n > 30:
-        return 1.96
-    return table.get(n, table[max(k for k in table if k <= n)])
+@cache
+def t_quantile(df: int, level: float = 0.95) -> float:
+    """Two-sided Student-t quantile at ``df`` degrees of freedom (``t.ppf(0.975, df)`` at 95%).
+
+    From scipy rather than a hand-typed table: a table rounds to its nearest row (2.131 at 19
+    degrees of freedom where 2.093 is right) and to the normal 1.96 beyond 30, which is too
+    narrow at 31-100 runs. scipy.stats is imported here, not at the top, because it adds about
+    half a second to every ``district-sim`` start and only summaries need it.
+    """
+    if df < 1:
+        raise ValueError(f"degrees of freedom must be at least 1, got {df}")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1 (exclusive), got {level}")
+    from scipy.stats import t
+
+    return float(t.ppf(0.5 + level / 2, df))
 
 
-def interval(values: np.ndarray) -> tuple[float, float, float]:
-    """Mean and 95% t-interval of the mean (the interval collapses for one value)."""
+def bounds(metric: str) -> tuple[float | None, float | None]:
+    """The declared range of a metric (``metrics.METRICS``), or no bounds for other columns
+    (differences, seeds, settings)."""
+    m = METRICS.get(metric)
+    return (m.low, m.high) if m else (None, None)
+
+
+def clip(value: float, low: float | None = None, high: float | None = None) -> float:
+    """``value`` moved into ``[low, high]`` (a missing bound does not bound)."""
+    if low is not None:
+        value = max(value, low)
+    if high is not None:
+        value = min(value, high)
+    return value
+
+
+def interval(values, low: float | None = None, high: float | None = None) -> tuple[float, float, float]:
+    """Mean and 95% t-interval of the mean, its bounds clipped to ``[low, high]``.
+
+    Pass the metric's declared range (:func:`bounds`): a count or a rate cannot be below 0 or
+    a rate above 1, so a symmetric interval that crosses the range's edge is cut there (a count
+    of 5.3 [-0.9, 11.6] reads 5.3 [0.0, 11.6]). The interval collapses to the mean for one value.
+    """
     values = np.asarray(values, dtype=float)
+    if values.size == 0:
+        raise ValueError("interval: values must hold at least one number, got none")
     mean = float(values.mean())
     if values.size < 2:
         return mean, mean, mean
-    half = _t95(values.size - 1) * float(values.std(ddof=1)) / np.sqrt(values.size)
-    return mean, mean - half, mean + half
+    half = t_quantile(values.size - 1) * float(values.std(ddof=1)) / np.sqrt(values.size)
+    return mean, clip(mean - half, low, high), clip(mean + half, low, high)
+
+
+def metric_interval(values, metric: str) -> tuple[float, float, float]:
+    """:func:`interval` bounded to the range ``metrics.METRICS`` declares for ``metric``."""
+    return interval(values, *bounds(metric))
 
 
 def final_rows(df: pd.DataFrame) -> pd.DataFrame:
@@ -70,9 +107,7 @@ def final_year_table(df: pd.DataFrame, metrics: list[str] | None = None) -> pd.D
         part = ends[ends["scenario"] == name]
         row = {"scenario": name, "runs": len(part)}
         for m in metrics:
-            row[m], row[m + "_lo"], row[m + "_hi"] = interval(part[m].to_numpy())
-            if m in FRACTIONS:  # a rate's interval stays where rates can be: [0, 1]
-                row[m + "_lo"], row[m + "_hi"] = max(row[m + "_lo"], 0.0), min(row[m + "_hi"], 1.0)
+            row[m], row[m + "_lo"], row[m + "_hi"] = metric_interval(part[m].to_numpy(), m)
         diff = (part.set_index("replicate")["achievement"] - first).dropna()
         row["vs_first"], row["vs_first_lo"], row["vs_first_hi"] = interval(diff.to_numpy())
         rows.append(row)
@@ -95,6 +130,13 @@ def format_table(table: pd.DataFrame, metrics: list[str] | None = None) -> str:
     return "\n".join(out)
 
 
+def band(part: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """Mean and 95% band over replicates at each time ``t`` (years) of one scenario's rows,
+    bounded to the metric's range like the tables: columns ``mean``, ``low``, ``high``."""
+    cells = part.groupby("t")[metric].apply(lambda v: metric_interval(v.to_numpy(), metric))
+    return pd.DataFrame(cells.tolist(), index=cells.index, columns=["mean", "low", "high"])
+
+
 def trajectories(df: pd.DataFrame, path: str | Path, metrics: list[str] | None = None,
                  title: str = "") -> Path:
     """Save a grid of trajectories: mean over replicates with a 95% band, one line a scenario."""
@@ -111,11 +153,9 @@ def trajectories(df: pd.DataFrame, path: str | Path, metrics: list[str] | None =
     frame = df.assign(t=t)
     for ax, metric in zip(axes.flat, metrics, strict=False):
         for name, part in frame.groupby("scenario", sort=False):
-            stats = part.groupby("t")[metric].agg(["mean", "std", "count"])
-            half = stats["std"].fillna(0) * stats["count"].map(
-                lambda n: _t95(n - 1) if n > 1 else 0.0) / np.sqrt(stats["count"])
-            ax.plot(stats.index, stats["mean"], label=name, lw=1.8)
-            ax.fill_between(stats.index, stats["mean"] - half, stats["mean"] + half, alpha=0.25)
+            b = band(part, metric)
+            ax.plot(b.index, b["mean"], label=name, lw=1.8)
+            ax.fill_between(b.index, b["low"], b["high"], alpha=0.25)
         ax.set_title(LABELS.get(metric, metric), fontsize=10)
         ax.set_xlabel("years")
         ax.grid(alpha=0.3)

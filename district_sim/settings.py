@@ -13,10 +13,12 @@ import copy
 import math
 import tomllib
 import typing
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import pydantic
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic.fields import FieldInfo
 
@@ -897,7 +899,48 @@ class Settings(_Section):
                 f"district.schools must be between 1 and district.students "
                 f"({self.district.students}), got {self.district.schools}"
             )
+        _warn_small_schools(self.district)
         return self
+
+
+#: Grades a school teaches, K..12: students are spread evenly over them (``state/students.py``'s
+#: ``GRADES``, the length of its norm-growth table, is the same number).
+GRADES = 13
+
+
+class SmallSchoolWarning(UserWarning):
+    """A school would have fewer students than one class a grade: a district of a few large
+    schools scaled down by ``district.students`` alone (the model still runs, on classes smaller
+    than ``district.class_size``). Filter this class to silence it where that is meant."""
+
+
+#: District sizes already warned of in this process: settings are validated again and again
+#: (each scenario of a compare, each run's model), and libraries that reset warning filters
+#: defeat Python's own once-a-place rule, so a size is warned of once a process.
+_WARNED_SIZES: set[tuple[int, int, int]] = set()
+
+
+def _warn_small_schools(district: District) -> None:
+    """Warn (never raise: results must not change) when the smallest school is below one
+    class a grade, naming the settings and a number of schools that would fit."""
+    smallest = district.students // district.schools
+    needed = GRADES * district.class_size
+    size = (district.students, district.schools, district.class_size)
+    if smallest >= needed or size in _WARNED_SIZES:
+        return
+    _WARNED_SIZES.add(size)
+    fits = district.students // needed
+    advice = (f"set district.schools={fits} or fewer, or raise district.students" if fits >= 1 else
+              f"raise district.students to at least {needed} or lower district.class_size")
+    warnings.warn(
+        f"district.students={district.students} over district.schools={district.schools} makes "
+        f"schools of {smallest} students, fewer than one class a grade ({GRADES} grades x "
+        f"district.class_size={district.class_size} = {needed}); {advice}",
+        SmallSchoolWarning, skip_file_prefixes=_NOT_THE_CALLER)
+
+
+#: Frames a warning skips so that it points at the code that built the settings.
+_NOT_THE_CALLER = (str(Path(__file__).parent), str(Path(pydantic.__file__).parent))
 
 
 # --- loading, merging, overriding ------------------------------------------------------------

@@ -86,7 +86,7 @@ def test_infinite_years_on_the_command_line(tmp_path):
 
 def test_a_damaged_sweep_folder_is_named_not_a_traceback(tmp_path):
     exp = tmp_path / "e.toml"
-    exp.write_text('base = "focused"\nyears = 1\nreplicates = 1\n[settings]\ndistrict.students = 200\n'
+    exp.write_text('base = "focused"\nyears = 1\nreplicates = 1\n[settings]\ndistrict.students = 800\n'
                    'district.schools = 2\n[[vary]]\nsetting = "strategy.buffering"\nvalues = [0.1, 0.5]\n')
     out = tmp_path / "sweep"
     r = cli("sweep", str(exp), "--out", str(out), "--workers", "1")

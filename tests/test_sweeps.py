@@ -55,6 +55,12 @@ every = "month"
 """
 
 
+def stored(out: Path, like: pd.DataFrame) -> pd.DataFrame:
+    """results.parquet with its categories (names) as the returned table's strings."""
+    df = pd.read_parquet(out / "results.parquet")
+    return df.astype({c: like[c].dtype for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)})
+
+
 def cli(*args, timeout=120):
     return subprocess.run([sys.executable, "-m", "district_sim.cli", *args],
                           capture_output=True, text=True, timeout=timeout)
@@ -175,6 +181,12 @@ def test_common_seeds_pair_replicates_and_match_compare():
     assert len(set(ind.ravel().tolist())) == 12
     # a run's seed depends on its identity only, not on how many runs there are
     assert np.array_equal(run_seeds(7, 2, 2, "independent"), ind[:2, :2])
+    # the vectorised hash is numpy's SeedSequence(seed, spawn_key=(point, replicate)), for any seed
+    for seed in (0, 7, 2**32 + 5, 2**63 - 1):
+        got = run_seeds(seed, points=9, replicates=5, seeding="independent")
+        want = [[int(np.random.SeedSequence(seed, spawn_key=(p, r)).generate_state(1, np.uint32)[0])
+                 for r in range(5)] for p in range(9)]
+        assert got.tolist() == want
 
 
 def test_sweep_runs_are_the_runs_compare_makes(tmp_path):
@@ -208,7 +220,8 @@ def test_results_identical_with_one_or_two_workers_and_dask(tmp_path):
                            chunk_size=3, progress=False)
     pd.testing.assert_frame_equal(one, remote)
     on_disk = pd.read_parquet(tmp_path / "dask" / "results.parquet")
-    pd.testing.assert_frame_equal(one, on_disk)
+    assert isinstance(on_disk["scenario"].dtype, pd.CategoricalDtype)  # names are categories on disk
+    pd.testing.assert_frame_equal(one, on_disk.astype({"scenario": one["scenario"].dtype}))
     manifest = json.loads((tmp_path / "dask" / "manifest.json").read_text())
     assert manifest["sessions"][0]["backend"] == "dask" and manifest["sessions"][0]["workers"] == 2
     assert manifest["sessions"][0]["scheduler"].startswith("tcp://127.0.0.1:")
@@ -329,7 +342,7 @@ def test_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path, uninterrupte
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
     finally:
-        with contextlib.suppress(ProcessLookupError):  # the pool's orphaned workers are ours
+        with contextlib.suppress(ProcessLookupError):  # anything left of the group (nothing, normally)
             os.killpg(proc.pid, signal.SIGKILL)
     assert not (out / "results.parquet").exists(), "the sweep finished before the kill"
     done = len(list((out / "parts").glob("part-*.parquet")))
@@ -337,7 +350,7 @@ def test_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path, uninterrupte
     r = cli("sweep", str(path), "--out", str(out), "--resume", "--workers", "2")
     assert r.returncode == 0, r.stderr
     assert f"{done} already done" in r.stdout
-    pd.testing.assert_frame_equal(full, pd.read_parquet(out / "results.parquet"))
+    pd.testing.assert_frame_equal(full, stored(out, full))
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["runs_done"] == 60 and len(manifest["sessions"]) == 2
     assert manifest["sessions"][1]["runs"] == 60 - done
@@ -427,3 +440,12 @@ def test_progress_bar_shows_runs_rate_and_time_left(tmp_path, capsys):
     run_sweep(path, workers=1, chunk_size=1, progress=True)
     err = capsys.readouterr().err
     assert "6/6" in err and ("run/s" in err or "s/run" in err) and "<00:00" in err
+
+
+def test_a_sweep_warns_of_a_shock_after_its_runs_end(tmp_path):
+    # focused_budget_cut's cut starts in year 3: a one-year sweep of it never sees the cut.
+    path = experiment(tmp_path, '[[vary]]\nsetting = "strategy.buffering"\nvalues = [0.1, 0.5]\n',
+                      base="focused_budget_cut", replicates=1)
+    with pytest.warns(UserWarning, match="budget_cut.*year 3") as caught:
+        run_sweep(path, tmp_path / "out", workers=1)
+    assert sum("budget_cut" in str(w.message) for w in caught) == 1  # once, not once a point

@@ -12,13 +12,14 @@ by a margin from the others (one-split decision stumps, ranked by how well they 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..report import LABELS, interval
+from ..report import LABELS, interval, metric_interval
 from ..settings import SettingsError, read_toml
 from . import store
 from .spec import SCENARIO_KEY, ExperimentFile
@@ -40,23 +41,77 @@ class Analysis:
 # --- loading --------------------------------------------------------------------------------------
 
 
+def _spec(folder: Path) -> ExperimentFile:
+    from pydantic import ValidationError
+
+    path = folder / store.EXPERIMENT
+    if not path.is_file():
+        raise SettingsError(f"{path}: missing (the copy of the experiment file); copy the file the sweep "
+                            "ran there")
+    try:
+        return ExperimentFile.model_validate(read_toml(path))
+    except ValidationError as err:
+        from .spec import describe_error
+
+        raise SettingsError(describe_error(err, str(path))) from None
+
+
 def load(folder: Path) -> tuple[pd.DataFrame, dict, ExperimentFile, pd.DataFrame, str]:
+    """The sweep's rows (results.parquet, or the finished parts of a partial sweep), each
+    file checked (run ids of the plan, recorded metrics present and finite)."""
     manifest = store.read_manifest(folder)
     if manifest is None:
         raise SettingsError(f"{folder}: not a sweep folder (no manifest.json)")
-    spec = ExperimentFile.model_validate(read_toml(folder / store.EXPERIMENT))
+    spec = _spec(folder)
     runs = store.read_parquet(folder / store.RUNS)
+    n_runs = manifest["runs_total"]
+    columns = ["run_id", "year", "month", *list(manifest["experiment"]["varied"]), *spec.record.metrics]
     note = ""
     if (folder / store.RESULTS).is_file():
         df = store.read_parquet(folder / store.RESULTS)
+        store.check_rows(df, folder / store.RESULTS, n_runs, columns, list(spec.record.metrics))
     else:
         parts = store.part_files(folder)
         if not parts:
             raise SettingsError(f"{folder}: no finished runs yet")
-        df = pd.concat([store.read_parquet(p) for p in parts], ignore_index=True)
+        frames, owner = [], {}
+        for p in parts:
+            part = store.read_parquet(p)
+            store.check_rows(part, p, n_runs, columns, list(spec.record.metrics))
+            store.check_unique(p, set(part["run_id"].unique().tolist()), owner)
+            frames.append(part)
+        df = pd.concat(frames, ignore_index=True)
         df = df.sort_values(["run_id", "year", "month"], kind="stable").reset_index(drop=True)
-        note = f"partial sweep: {df['run_id'].nunique()} of {manifest['runs_total']} runs finished"
+        note = f"partial sweep: {df['run_id'].nunique()} of {n_runs} runs finished"
     return df, manifest, spec, runs, note
+
+
+def load_failures(folder: Path, n_runs: int) -> pd.DataFrame:
+    """Failed runs: failures.parquet of a finished sweep, else the failure parts."""
+    path = folder / store.FAILURES
+    if path.is_file():
+        df = store.read_parquet(path)
+        store.check_rows(df, path, n_runs, list(store.FAILURE_COLUMNS))
+        return df
+    return store.failed_runs(folder, n_runs)
+
+
+def failure_lines(failures: pd.DataFrame, folder: Path, shown: int = 10) -> list[str]:
+    """One line a failed run (the first ``shown``), then a count by kind of error."""
+    if not len(failures):
+        return []
+    lines = ["", f"{len(failures)} run(s) failed (not in the tables above; all in "
+             f"{folder / store.FAILURES}; run again with district-sim sweep FILE --out {folder} "
+             "--resume --retry-failed):"]
+    for _, f in failures.head(shown).iterrows():
+        settings = ", ".join(f"{k}={v}" for k, v in json.loads(f["settings"]).items())
+        lines.append(f"  run {f['run_id']} (point {f['point']}, replicate {f['replicate']}, seed {f['seed']}"
+                     f"{'; ' + settings if settings else ''}): {f['error_type']}: {f['error']}")
+    if len(failures) > shown:
+        counts = failures["error_type"].value_counts()
+        lines.append(f"  ... and {len(failures) - shown} more; by error: "
+                     + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return lines
 
 
 def final_rows(df: pd.DataFrame) -> pd.DataFrame:
@@ -84,12 +139,12 @@ def summary_table(final: pd.DataFrame, keys: list[str], metrics: list[str]) -> p
         for value, part in final.groupby(groups, sort=True, observed=True):
             row = {"setting": key, "value": value, "runs": len(part)}
             for m in metrics:
-                row[m], row[m + "_lo"], row[m + "_hi"] = interval(part[m].to_numpy())
+                row[m], row[m + "_lo"], row[m + "_hi"] = metric_interval(part[m].to_numpy(), m)
             rows.append(row)
     if not keys:
         row = {"setting": "(none)", "value": "", "runs": len(final)}
         for m in metrics:
-            row[m], row[m + "_lo"], row[m + "_hi"] = interval(final[m].to_numpy())
+            row[m], row[m + "_lo"], row[m + "_hi"] = metric_interval(final[m].to_numpy(), m)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -260,11 +315,14 @@ def _plt():
 
 
 def _save(fig, path: Path) -> Path:
-    tmp = path.with_name(f".{path.name}.tmp.png")
-    fig.savefig(tmp, dpi=110)
-    _plt().close(fig)
-    tmp.replace(path)
-    return path
+    import io
+
+    buffer = io.BytesIO()
+    try:
+        fig.savefig(buffer, format="png", dpi=110)
+    finally:
+        _plt().close(fig)
+    return store.write_bytes(path, buffer.getvalue())
 
 
 def trajectories_figure(df: pd.DataFrame, key: str, metrics: list[str], path: Path) -> Path:
@@ -350,6 +408,7 @@ def analyze(folder: str | Path, metrics: list[str] | None = None, figures: bool 
     """Summarise a sweep folder: tables (also as CSV) and, if asked, figures, under ``analysis/``."""
     folder = Path(folder)
     df, manifest, spec, runs, note = load(folder)
+    failures = load_failures(folder, manifest["runs_total"])
     keys = list(manifest["experiment"]["varied"])
     recorded = [c for c in df.columns if c not in ID_COLUMNS and c not in keys]
     metrics = metrics or recorded
@@ -366,6 +425,8 @@ def analyze(folder: str | Path, metrics: list[str] | None = None, figures: bool 
              f"{spec.design.kind}, {spec.replicates} replicate(s), seeding {spec.seeding}"]
     if note:
         lines.append(note)
+    if len(failures):
+        lines.append(f"{len(failures)} of {manifest['runs_total']} runs failed (listed below)")
     table = summary_table(final, keys, metrics)
     result.tables["summary"] = table
     result.files.append(_csv(table, outdir / "summary.csv"))
@@ -378,7 +439,10 @@ def analyze(folder: str | Path, metrics: list[str] | None = None, figures: bool 
         lines += ["", f"Final-year means (year {year}) with 95% intervals, by varied setting:",
                   format_summary(table, metrics)]
 
-    if design in ("morris", "sobol") and not note:
+    if design in ("morris", "sobol") and (note or len(failures)):
+        lines += ["", "Sensitivity indices skipped: they need every design point (resume the sweep, "
+                  "with --retry-failed for failed runs)"]
+    if design in ("morris", "sobol") and not note and not len(failures):
         unit = runs.groupby("point")[[f"unit:{k}" for k in keys]].first().sort_index().to_numpy()
         y = point_means(final, metrics, len(unit))
         if design == "morris":
@@ -427,17 +491,17 @@ def analyze(folder: str | Path, metrics: list[str] | None = None, figures: bool 
             result.files.append(trajectories_figure(df, keys[0], metrics, outdir / "trajectories.png"))
         if len(keys) >= 2:
             result.files.append(heatmap_figure(final, keys, metrics, outdir / "heatmap.png"))
+    lines += failure_lines(failures, folder)
+    result.tables["failures"] = failures
     result.text = "\n".join(lines)
     json_path = outdir / "summary.json"
     store.write_json(json_path, {"runs": int(final["run_id"].nunique()), "year": year,
-                                 "metrics": metrics, "varied": keys, "partial": bool(note)})
+                                 "metrics": metrics, "varied": keys, "partial": bool(note),
+                                 "failed": int(len(failures))})
     result.files.append(json_path)
     return result
 
 
 def _csv(table: pd.DataFrame, path: Path) -> Path:
-    tmp = path.with_name(f".{path.name}.tmp")
-    table.to_csv(tmp, index=False)
-    tmp.replace(path)
-    return path
+    return store.write_bytes(path, table.to_csv(index=False).encode())
 

@@ -182,6 +182,7 @@ class Experiment:
     def __init__(self, spec: ExperimentFile, path: Path | None, text: bytes):
         self.spec = spec
         self.path = path
+        self.text = text  # what was read and hashed (the file may change while a sweep runs)
         self.sha256 = hashlib.sha256(text).hexdigest()
         self.name = spec.name or (path.stem if path else "experiment")
         self.fixed = flatten(spec.settings)

@@ -5,9 +5,32 @@ from __future__ import annotations
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
 
-from ..settings import SettingsError
+from ..settings import SettingsError, SmallSchoolWarning
+
+#: The generated document's name; its figures go in a folder of the same stem beside it.
+DOCUMENT = "validation.md"
+
+
+def source_docs() -> Path | None:
+    """The ``docs/`` folder of the source checkout the package runs from, or None when it is
+    installed from a wheel (site-packages has no docs folder, and writing into it would be wrong)."""
+    root = Path(__file__).resolve().parents[2]
+    docs = root / "docs"
+    return docs if docs.is_dir() and (root / "pyproject.toml").is_file() else None
+
+
+def default_out() -> tuple[Path, str | None]:
+    """Where ``validate`` writes without ``--out``, and a note to print when that is not the
+    repository's docs/ (the note says where, so a wheel user finds the file)."""
+    docs = source_docs()
+    if docs is not None:
+        return docs / DOCUMENT, None
+    out = Path.cwd() / DOCUMENT
+    return out, (f"no docs/ folder beside the package (installed from a wheel): writing {out} "
+                 f"and its figures in {out.with_suffix('')}/ (--out chooses another place)")
 
 
 def register(sub) -> None:
@@ -15,8 +38,9 @@ def register(sub) -> None:
     v = sub.add_parser("validate", help="check the model against the field's published figures")
     v.add_argument("--replicates", type=int, default=20, help="seeds per target (default 20)")
     v.add_argument("--seed", type=int, default=0, help="seed the replicates are spawned from")
-    v.add_argument("--out", default="docs/validation.md",
-                   help="the generated document (default docs/validation.md); figures go beside it")
+    v.add_argument("--out", default=None,
+                   help="the generated document (default: docs/validation.md in a source checkout, "
+                        "else validation.md in the working directory); figures go beside it")
     v.add_argument("--fast", action="store_true", help="the targets and the headline only, no ablation "
                    "or decomposition")
     v.add_argument("--accepted", default=None,
@@ -26,12 +50,21 @@ def register(sub) -> None:
 
 
 def cmd_validate(args) -> int:
+    """The validation's districts are its own, sized for each probe (a superintendent's tenure
+    needs a central office, not full schools): the small-school warning would speak of sizes
+    the user did not choose, so it is silenced here."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SmallSchoolWarning)
+        return _validate(args)
+
+
+def _validate(args) -> int:
     from tqdm import tqdm
 
     from . import accepted, document
     from .evaluate import ablation, target_table, target_values
 
-    out = Path(args.out)
+    out, note = (Path(args.out), None) if args.out else default_out()
     if out.suffix != ".md":
         raise SettingsError(f"--out must end in .md, got {args.out!r}")
     if not out.parent.is_dir():
@@ -41,6 +74,8 @@ def cmd_validate(args) -> int:
     recorded = Path(args.accepted) if args.accepted else accepted.PATH
     if args.accepted and not recorded.is_file():
         raise SettingsError(f"--accepted: no such file {args.accepted!r}")
+    if note:
+        print(f"district-sim: note: {note}", file=sys.stderr)
     start = time.perf_counter()
     bar = tqdm(desc="validation", unit="probe", disable=None, file=sys.stderr)
 
@@ -52,7 +87,7 @@ def cmd_validate(args) -> int:
     bar.close()
     table = target_table(values)
     headline = headline_section(args, recorded)
-    abl = levers = None
+    abl = levers = depends = None
     if not args.fast:
         from .decompose import lever_decomposition
 
