@@ -536,3 +536,28 @@ def test_a_scheduler_killed_mid_sweep_ends_in_one_line_and_resume_finishes_local
     r = cli("sweep", path, "--out", out, "--resume", "--workers", 2)
     assert r.returncode == 0, r.stderr
     pd.testing.assert_frame_equal(full, stored(out, full))
+
+
+def test_a_scheduler_without_workers_ends_in_one_line_within_30_s(tmp_path):
+    path = tmp_path / "typed.toml"
+    path.write_text(TYPED)
+    dask = Path(sys.executable).with_name("dask")
+    info = tmp_path / "scheduler.json"
+    scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                                  "--scheduler-file", info], stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not info.exists() or not info.read_text().strip():
+            assert time.monotonic() < deadline, "no Dask scheduler started"
+            time.sleep(0.05)
+        address = json.loads(info.read_text())["address"]
+        t0 = time.monotonic()
+        r = cli("sweep", path, "--out", tmp_path / "out", "--scheduler", address, timeout=90)
+        took = time.monotonic() - t0
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(scheduler.pid, signal.SIGKILL)
+        scheduler.wait(10)
+    assert r.returncode == 2 and "no workers" in one_line(r.stderr)
+    assert took < 30
