@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 
 from ..settings import SettingsError
@@ -49,12 +50,30 @@ def cmd_ui(args) -> int:
     shown = "localhost" if args.host in ("127.0.0.1", "0.0.0.0") else args.host
     print(f"district-sim page at http://{shown}:{args.port}/ (Ctrl+C stops it)", flush=True)
     process = server.start(args.host, args.port)
+    previous = {sig: signal.signal(sig, _stop_requested) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         return process.wait()
-    except KeyboardInterrupt:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except Exception:
-            process.kill()
+    except (KeyboardInterrupt, PageStopped):
+        stop_server(process)
         return 0
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+class PageStopped(Exception):
+    """SIGTERM or SIGHUP reached ``district-sim ui``: stop the server as Ctrl+C does."""
+
+
+def _stop_requested(signum, frame) -> None:
+    raise PageStopped(signal.Signals(signum).name)
+
+
+def stop_server(process) -> None:
+    """Ask the server to stop, then make it: nobody may be left serving the port."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except Exception:
+        process.kill()
+        process.wait()

@@ -8,8 +8,11 @@ the tests point Solara at it. No Solara import here: the command line starts fas
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import errno
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -75,7 +78,20 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(s.getsockname()[1])
 
 
+#: Linux's prctl option that signals a process when its parent dies (``man 2 prctl``).
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the server's process before it starts: be sent SIGTERM when ``district-sim ui`` dies,
+    however it dies (a SIGKILL leaves it no chance to stop its child itself). Linux only."""
+    with contextlib.suppress(OSError, AttributeError):  # elsewhere the parent's handlers stop it
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def start(host: str, port: int, **popen) -> subprocess.Popen:
+    if sys.platform.startswith("linux"):
+        popen.setdefault("preexec_fn", _die_with_parent)
     return subprocess.Popen(server_command(host, port), env=server_env(), **popen)
 
 
