@@ -504,19 +504,26 @@ def test_a_peer_that_is_not_dask_ends_in_one_line(tmp_path, answer):
     assert took < 30
 
 
+def start_scheduler(tmp_path: Path) -> tuple[subprocess.Popen, str]:
+    """A real Dask scheduler on loopback, in its own session; its address once it listens."""
+    info = tmp_path / "scheduler.json"
+    scheduler = subprocess.Popen([Path(sys.executable).with_name("dask"), "scheduler", "--host", "127.0.0.1",
+                                  "--port", "0", "--no-dashboard", "--scheduler-file", info],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while not info.exists() or not info.read_text().strip():
+        assert time.monotonic() < deadline, "no Dask scheduler started"
+        time.sleep(0.05)
+    return scheduler, json.loads(info.read_text())["address"]
+
+
 def test_a_scheduler_killed_mid_sweep_ends_in_one_line_and_resume_finishes_locally(slow, tmp_path):
     path, full = slow
     dask = Path(sys.executable).with_name("dask")
-    info = tmp_path / "scheduler.json"
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "start_new_session": True}
-    procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                               "--scheduler-file", info], **quiet)]
+    scheduler, address = start_scheduler(tmp_path)
+    procs = [scheduler]
     try:
-        deadline = time.monotonic() + 30
-        while not info.exists() or not info.read_text().strip():
-            assert time.monotonic() < deadline, "no Dask scheduler started"
-            time.sleep(0.05)
-        address = json.loads(info.read_text())["address"]
         procs.append(subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--no-dashboard"],
                                       **quiet))
         out = tmp_path / "out"
@@ -541,17 +548,8 @@ def test_a_scheduler_killed_mid_sweep_ends_in_one_line_and_resume_finishes_local
 def test_a_scheduler_without_workers_ends_in_one_line_within_30_s(tmp_path):
     path = tmp_path / "typed.toml"
     path.write_text(TYPED)
-    dask = Path(sys.executable).with_name("dask")
-    info = tmp_path / "scheduler.json"
-    scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                                  "--scheduler-file", info], stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.DEVNULL, start_new_session=True)
+    scheduler, address = start_scheduler(tmp_path)
     try:
-        deadline = time.monotonic() + 30
-        while not info.exists() or not info.read_text().strip():
-            assert time.monotonic() < deadline, "no Dask scheduler started"
-            time.sleep(0.05)
-        address = json.loads(info.read_text())["address"]
         t0 = time.monotonic()
         r = cli("sweep", path, "--out", tmp_path / "out", "--scheduler", address, timeout=90)
         took = time.monotonic() - t0
