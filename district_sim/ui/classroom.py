@@ -33,10 +33,10 @@ SCRIPT: tuple[Beat, ...] = (
          "aligned, each with its own funding stream. Right: a focused theory of action, fewer "
          "than one new initiative a year, nearly all aligned, schools buffered. "
          "Ask: which district will be ahead in three years?", hold=25),
-    Beat(6, "Half a year in. Look at 'Initiatives and depth': the left asks teachers to carry "
-         "many programmes at once, so none gets deep. Look at fatigue: overload tires people.",
+    Beat(6, "Half a year in. Look at 'Initiatives and implementation depth': the left asks teachers to carry "
+         "many programmes at once, so none gets deep. Look at 'Fatigue and turnover': overload tires people.",
          hold=20),
-    Beat(14, "Year 2. Teacher practice dips on the left: every new initiative costs effort before "
+    Beat(14, "Year 2. 'Teacher practice' dips on the left: every new initiative costs effort before "
          "it pays back (the implementation dip), and most are dropped after 14-18 months, "
          "before they ever do. The right is still building depth.", hold=22),
     Beat(25, "A cut of 7% of all spending hits both districts (the dashed line marked B), the "
@@ -48,15 +48,15 @@ SCRIPT: tuple[Beat, ...] = (
          "a year? The dashed branch starts from exactly the same state and faces the same luck. "
          "Ask: how soon does it pull away from its old self?", hold=25,
          fork=(LEFT, "strategy.initiatives_per_year", 1.0)),
-    Beat(45, "Coherence index: the PELP elements (culture, structures, systems, resources, "
-         "stakeholders) line up on the right and fray on the left. The Explain panel names the "
-         "mechanism that drives the gap now.", hold=22),
+    Beat(45, "'Coherence index': the PELP elements (culture, structures, systems, resources, "
+         "stakeholders) line up on the right and fray on the left. 'Why the districts differ now' "
+         "names the mechanism that drives the gap.", hold=22),
     Beat(52, "A new superintendent arrives in both districts and drops the running strategy "
          "(policy churn, marked S). Ask: which district loses more, the one with a deep "
          "strategy or the one with many shallow initiatives?", hold=25,
          shock="superintendent_turnover"),
     Beat(75, "Turnover: tired, cynical teachers leave, and novices replace them (see 'Fatigue and "
-         "turnover'). Now look at the gap between high-need students and the others: it barely "
+         "turnover'). Now look at 'Gap: other minus high-need students (SD)': it barely "
          "differs. Ask: why does coherence lift everyone without closing the gap?", hold=20),
     Beat(100, "Ten years. The focused district did less, and achieved more: limited attention, "
           "implementation thresholds, fatigue, turnover and misaligned money, not one big "

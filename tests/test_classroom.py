@@ -1,0 +1,30 @@
+"""The classroom demonstration names what the class can see: every name a caption quotes is a
+chart or panel title on the page, a scenario, or a district's name from its description."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from district_sim.scenarios import list_scenarios, load_scenario
+from district_sim.ui import charts, classroom
+
+QUOTED = re.compile(r"(?<![A-Za-z])'([^']+?)'(?![A-Za-z])")
+APP = Path(charts.__file__).with_name("app.py")
+
+
+def visible_names() -> set[str]:
+    names = set(charts.CHART_TITLES.values())
+    names |= {panel.title for chart in charts.CHARTS for panel in chart.panels}
+    names |= set(list_scenarios())
+    names |= {load_scenario(s).description.split(":")[0] for s in list_scenarios()}
+    return names
+
+
+def test_every_name_a_caption_quotes_is_on_the_page():
+    names = visible_names()
+    app = APP.read_text()  # the page's own headings (the explain panel's title) are in its layout
+    quoted = [q for beat in classroom.SCRIPT for q in QUOTED.findall(beat.caption)]
+    assert len(quoted) >= 5  # the script does point at the charts
+    missing = [q for q in quoted if q not in names and f'"{q}"' not in app]
+    assert not missing, f"captions name what the page does not show: {missing}"
