@@ -118,6 +118,28 @@ def cmd_compare(args) -> int:
     return 0
 
 
+def cmd_whatif(args) -> int:
+    from . import whatif
+
+    out = _out_path(args.out, (".csv",), "--out")
+    plot = _out_path(args.plot, (".png",), "--plot")
+    story = whatif.read(args.file)
+    if story.months == 0:
+        raise UsageError(f"{args.file}: months is 0 (saved before the first month): nothing to replay")
+    df = whatif.replay(story, progress=_progress("runs"))
+    name = story.title or Path(args.file).stem
+    print(f"{name}: final-year means over {story.replicates} replicates, 95% intervals "
+          f"(year {int(df['year'].max())}, month {story.months}, seed {story.seed}):")
+    print(report.format_table(report.final_year_table(df)))
+    if out:
+        whatif.save_csv(story, df, out)
+        print(f"wrote {out}")
+    if plot:
+        report.trajectories(df, plot, title=name)
+        print(f"wrote {plot}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="district-sim", description="Simulate school-district coherence (PELP).")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -143,6 +165,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--replicates", type=int, default=20, help="runs per scenario (default 20)")
     common(c)
     c.set_defaults(func=cmd_compare)
+
+    w = sub.add_parser("whatif", help="replay a what-if saved from the page (a .toml file)")
+    w.add_argument("file", help="the what-if file (.toml)")
+    w.add_argument("--out", help="write the monthly table (.csv), the what-if in its leading # lines")
+    w.add_argument("--plot", help="write a figure of the trajectories (.png)")
+    w.set_defaults(func=cmd_whatif)
 
     for face in FACES:
         importlib.import_module(face).register(sub)

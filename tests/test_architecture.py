@@ -20,7 +20,7 @@ LAYERS = {
     "agents": 3,
     "metrics": 4, "record": 4, "school_record": 4,
     "model": 5, "scenarios": 1,
-    "simulation": 6, "api": 6, "report": 6, "__init__": 7,
+    "simulation": 6, "api": 6, "report": 6, "whatif": 7, "__init__": 7,
     "cli": 8, "ui": 8, "experiments": 8, "validation": 8, "ema": 8,
 }
 FACES = ("cli", "ui", "experiments", "validation", "ema")

@@ -150,7 +150,7 @@ def test_bad_input_shows_a_message_and_keeps_the_model(ui):
     field = ui.get_by_label("New initiatives a year")
     before = ui.locator(".ds-chart-initiatives svg").inner_html()
     for text, message in (("", "the field is empty"), ("lots", "'lots' is not a number"),
-                          ("99", "less than or equal to 50")):
+                          ("99", "New initiatives a year must be between 0 and 50")):
         field.fill(text)
         field.press("Enter")
         ui.locator(".ds-error", has_text=message).wait_for()

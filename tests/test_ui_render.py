@@ -80,7 +80,8 @@ def test_lever_input_takes_effect_and_bad_input_shows_a_message(rendered):
     assert "the field is empty" in status(rendered) and chart(rendered, "initiatives") == before
     field.v_model = "99"
     field.fire_event("focusout")
-    assert "less than or equal to 50" in status(rendered) and chart(rendered, "initiatives") == before
+    assert "New initiatives a year must be between 0 and 50" in status(rendered)
+    assert chart(rendered, "initiatives") == before
     assert months(rendered) == 10
     field.v_model = "4"
     field.fire_event("focusout")
@@ -150,3 +151,93 @@ def explain_text(rendered) -> str:
         return " ".join(text(c) if isinstance(c, v.Html) else str(c) for c in widget.children)
 
     return text(rendered.find(v.Html, class_="ds-explain").widget)
+
+
+# --- uncertainty on screen: bands, axes, the spread, the seed ----------------------------------------
+
+
+def panels(svg: str) -> dict[str, tuple[float, float]]:
+    """Each panel's y axis, by the metrics it draws."""
+    return {m.group(1): (float(m.group(2)), float(m.group(3))) for m in re.finditer(
+        r'class="plot" data-columns="([\w ]+)" data-low="([-\d.e]+)" data-high="([-\d.e]+)"', svg)}
+
+
+def band(svg: str, line: str, column: str) -> tuple[str, str]:
+    m = re.search(rf'class="band" data-line="{line}" data-column="{column}" data-low="([^"]+)" '
+                  rf'data-high="([^"]+)"', svg)
+    return (m.group(1), m.group(2)) if m else ("", "")
+
+
+def test_each_side_is_its_replicates_mean_with_the_95_percent_band_compare_gives(rendered):
+    from district_sim.report import metric_interval
+    from district_sim.ui.session import DEFAULT_REPLICATES, Comparison
+
+    button(rendered, "Step a year").click()
+    svg = chart(rendered, "achievement")
+    assert f'data-replicates="{DEFAULT_REPLICATES}"' in svg
+    same = Comparison()                                   # the page's default districts, seed 0
+    for _ in range(10):
+        same.step()
+    for side in ("left", "right"):
+        for column in ("achievement", "achievement_gap"):
+            _, low, high = metric_interval(same.latest_runs(side)[column], column)
+            assert band(svg, side, column) == (f"{low:.6g}", f"{high:.6g}"), (side, column)
+            assert float(band(svg, side, column)[0]) < float(band(svg, side, column)[1])
+    assert f"95% interval over {DEFAULT_REPLICATES} paired runs" in explain_text(rendered)
+
+
+def test_axes_never_span_less_than_a_difference_that_matters(rendered):
+    button(rendered, "Step").click()      # one month: the data span a few thousandths of an SD
+    axes = {cols: span for key in ("achievement", "practice", "fatigue")
+            for cols, span in panels(chart(rendered, key)).items()}
+    for columns, least in (("achievement", 0.2), ("achievement_gap", 0.2), ("teacher_practice", 0.2),
+                           ("teacher_fatigue", 0.1), ("teacher_turnover", 0.1)):
+        low, high = axes[columns]
+        assert high - low >= least - 1e-5, (columns, low, high)   # 6 digits in the markup
+    low, _ = axes["teacher_turnover"]
+    assert low >= 0                        # widened inside the metrics' range, not below 0
+
+
+def test_the_axis_rule_widens_only_narrow_axes():
+    from district_sim.ui import charts
+
+    chart_ = charts.CHART_BY_KEY["achievement"]
+
+    def one(values: list[float], gap: list[float]) -> dict:
+        return {"key": "left", "label": "x", "color": "#000", "dashed": False, "start": 0, "n": len(values),
+                "replicates": 1, "values": {"achievement": values, "achievement_gap": gap}}
+
+    narrow = panels(charts.chart_svg(chart_, [one([-0.300, -0.301], [0.5, 0.5])], [], [], 2))
+    assert narrow["achievement"][1] - narrow["achievement"][0] == pytest.approx(0.2)
+    assert sum(narrow["achievement"]) / 2 == pytest.approx(-0.3005)          # about the data's centre
+    wide = panels(charts.chart_svg(chart_, [one([-0.5, 0.5], [0.5, 0.5])], [], [], 2))
+    assert wide["achievement"] == pytest.approx((-0.58, 0.58))               # the data, padded 8%
+    assert charts.min_span(("teacher_fatigue",)) == 0.1 and charts.min_span(("active_initiatives",)) == 0
+    assert charts._widen(0.0, 0.02, 0.1, 0.0, 1.0) == (0.0, 0.1)             # a rate stays in [0, 1]
+
+
+def test_the_spread_option_draws_each_run(rendered):
+    button(rendered, "Step a year").click()
+    assert 'class="replicate"' not in chart(rendered, "achievement")
+    rendered.find(v.Checkbox, label="Show each of the 10 runs").widget.v_model = True
+    svg = chart(rendered, "achievement")
+    for side in ("left", "right"):
+        assert svg.count(f'class="replicate" data-of="{side}" data-column="achievement"') == 10
+    assert points(rendered, "achievement", "left") == 10       # the mean line is still one line
+
+
+def test_the_seed_takes_every_seed_compare_takes_and_refuses_bad_ones(rendered):
+    seed = rendered.find(v.TextField, label="Seed: any whole number from 0 (restarts at month 0)").widget
+    button(rendered, "Step a year").click()
+    before = chart(rendered, "achievement")
+    seed.v_model = "18446744073709551617"                  # beyond 2**64, as compare takes it
+    seed.fire_event("focusout")
+    assert "Restarted on seed 18446744073709551617" in status(rendered) and months(rendered) == 0
+    assert "compare --seed 18446744073709551617" in explain_text(rendered)
+    button(rendered, "Step a year").click()
+    assert chart(rendered, "achievement") != before
+    seed.v_model = "1.5"
+    seed.fire_event("focusout")
+    assert "seed must be a whole number >= 0, got '1.5'" in status(rendered) and months(rendered) == 10
+    button(rendered, "Reset").click()                      # Reset keeps the seed
+    assert months(rendered) == 0 and "compare --seed 18446744073709551617" in explain_text(rendered)

@@ -17,7 +17,7 @@ from district_sim.settings import SettingsError
 from district_sim.ui import charts, classroom, explain, levers
 from district_sim.ui.session import LEFT, RIGHT, SHOCK_BUTTONS, Comparison, Setup
 
-SMALL = {"students": 3000, "schools": 6}
+SMALL = {"students": 3000, "schools": 6, "replicates": 3}
 
 
 def small(seed: int = 0, **setup) -> Comparison:
@@ -72,6 +72,81 @@ def test_the_two_strategies_diverge_in_the_default_comparison():
     assert min(gaps) > 0, gaps
 
 
+# --- replicates: the runs compare makes, number for number ------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_each_sides_replicates_are_compares_runs_for_the_same_seed(seed):
+    c = run(small(seed), 14)                               # crosses the first summer
+    size = {"district.students": SMALL["students"], "district.schools": SMALL["schools"]}
+    both = ds.compare(["fragmented", "focused"], years=1.4, replicates=SMALL["replicates"], seed=seed,
+                      overrides=size)
+    assert c.seeds == tuple(ds.replicate_seeds(seed, SMALL["replicates"]))
+    for side in (LEFT, RIGHT):
+        line = c.lines[side]
+        assert len(line.models) == SMALL["replicates"]
+        for r, model in enumerate(line.models):
+            page = model.results().reset_index(drop=True)
+            cli = both[(both["scenario"] == line.scenario) & (both["replicate"] == r)].reset_index(drop=True)
+            for month in (0, 9, 10, 13):                   # a few months, either side of the summer
+                for column in page.columns:
+                    assert page[column].iloc[month] == cli[column].iloc[month], (side, r, month, column)
+
+
+def test_the_band_is_reports_interval_of_the_replicates():
+    c = run(small(), 6)
+    s = c.series(["achievement", "teacher_fatigue"], spread=True)[0]
+    runs = s["runs"]["achievement"]
+    assert runs.shape == (3, 6) and len(np.unique(runs[:, -1])) == 3    # three different runs
+    for month in (0, 5):
+        for column in ("achievement", "teacher_fatigue"):
+            mean, low, high = ds.report.metric_interval(s["runs"][column][:, month], column)
+            assert (s["values"][column][month], s["low"][column][month], s["high"][column][month]) == (
+                mean, low, high)
+    assert s["low"]["achievement"][-1] < s["values"]["achievement"][-1] < s["high"]["achievement"][-1]
+    run(c, 2)                                              # the cache extends, not restarts
+    assert len(c.series(["achievement"])[0]["values"]["achievement"]) == 8
+
+
+def test_the_difference_is_paired_over_replicates_as_compares_vs_first():
+    c = run(small(), 10)
+    right, left = c.latest_runs(RIGHT)["achievement"], c.latest_runs(LEFT)["achievement"]
+    assert c.difference(RIGHT, LEFT) == pytest.approx(ds.report.interval(right - left))
+    assert c.latest(RIGHT)["achievement"] == pytest.approx(right.mean())
+    with pytest.raises(SettingsError, match="step first"):
+        small().difference(RIGHT, LEFT)
+
+
+def test_shocks_levers_and_forks_reach_every_replicate():
+    c = run(small(), 11)
+    c.inject("pandemic", RIGHT)
+    assert all(m.shock_state.pandemic > 0 for m in c.lines[RIGHT].models)
+    assert all(m.shock_state.pandemic == 0 for m in c.lines[LEFT].models)
+    branch = c.fork(RIGHT, "strategy.alignment", 0.2)
+    assert c.lines[branch.key].seeds == c.seeds and len(c.lines[branch.key].models) == 3
+    assert all(m.settings.strategy.alignment == 0.2 for m in c.lines[branch.key].models)
+    run(c, 3)
+    assert {m.time for line in c.lines.values() for m in line.models} == {14.0}
+
+
+@pytest.mark.parametrize("seed", ["123", 2**40, "18446744073709551617", " 9 "])
+def test_the_page_takes_every_seed_compare_takes(seed):
+    c = Comparison(seed=seed, students=2000, schools=4, replicates=2)
+    assert c.seeds == tuple(ds.replicate_seeds(int(str(seed)), 2))
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"seed": -1}, "seed must be a whole number >= 0"),
+    ({"seed": "1.5"}, "seed must be a whole number"),
+    ({"seed": "abc"}, "seed must be a whole number"),
+    ({"replicates": 0}, "replicates must be a whole number between 1 and 50"),
+    ({"replicates": 51}, "replicates must be a whole number between 1 and 50"),
+])
+def test_bad_seed_or_replicates_name_the_setting_and_the_range(kwargs, words):
+    with pytest.raises(SettingsError, match=words):
+        Comparison(students=2000, schools=4, **kwargs)
+
+
 # --- scenarios and levers ----------------------------------------------------------------------
 
 
@@ -89,23 +164,25 @@ def test_picking_a_scenario_re_runs_that_side_to_now():
 
 def test_a_lever_change_re_runs_the_district_and_survives_reset():
     c = run(small(), 20)
-    before = frame(c, RIGHT)
+    before = c.lines[RIGHT].runs("initiatives_launched")[:, -1]
     value = c.set_lever(RIGHT, "strategy.initiatives_per_year", "0")
     assert value == 0
-    after = frame(c, RIGHT)
-    assert len(after) == 20 and c.lines[RIGHT].settings.strategy.initiatives_per_year == 0
-    assert after["initiatives_launched"].iloc[-1] < before["initiatives_launched"].iloc[-1]
+    after = c.lines[RIGHT].runs("initiatives_launched")[:, -1]
+    assert len(frame(c, RIGHT)) == 20
+    assert all(m.settings.strategy.initiatives_per_year == 0 for m in c.lines[RIGHT].models)
+    assert before.sum() > 0 and after.sum() == 0           # in every replicate
     assert c.setup.overrides[RIGHT] == {"strategy.initiatives_per_year": 0}
     fresh = Comparison(c.setup, seed=0, **SMALL)     # SolaraViz's Reset builds it so
     assert fresh.lines[RIGHT].settings.strategy.initiatives_per_year == 0
 
 
-@pytest.mark.parametrize("text, words", [
-    ("", ["strategy.alignment", "empty"]),
-    ("abc", ["strategy.alignment", "'abc' is not a number"]),
-    ("1.5", ["strategy.alignment", "<= 1", "1.5"]),
-    ("-0.1", ["strategy.alignment", ">= 0"]),
-    ("nan", ["strategy.alignment", "finite"]),
+@pytest.mark.parametrize("text, words", [      # the lever's plain-words name, as levers.py says it
+    ("", ["Share aligned with the theory of action", "empty"]),
+    ("abc", ["Share aligned with the theory of action", "'abc' is not a number"]),
+    ("1.5", ["Share aligned with the theory of action", "between 0 and 1", "1.5"]),
+    ("-0.1", ["Share aligned with the theory of action", "between 0 and 1"]),
+    ("nan", ["Share aligned with the theory of action", "not a number"]),
+    ("0,5", ["use a decimal point (0.5, not 0,5)"]),
 ])
 def test_bad_lever_input_names_the_setting_and_keeps_the_model(text, words):
     c = run(small(), 12)
@@ -202,9 +279,9 @@ def test_a_fork_changes_one_lever_from_now_on():
 
 def test_fork_refuses_bad_input_and_too_many_branches_and_can_remove():
     c = run(small(), 5)
-    with pytest.raises(SettingsError, match="initiatives_per_year.*empty"):
+    with pytest.raises(SettingsError, match="New initiatives a year.*empty"):
         c.fork(LEFT, "strategy.initiatives_per_year", " ")
-    with pytest.raises(SettingsError, match="initiatives_per_year"):
+    with pytest.raises(SettingsError, match="New initiatives a year must be between 0 and 50"):
         c.fork(LEFT, "strategy.initiatives_per_year", 51)
     assert list(c.lines) == [LEFT, RIGHT]
     keys = [c.fork(RIGHT, "strategy.alignment", 0.5).key for _ in range(4)]
@@ -253,10 +330,40 @@ def test_explain_names_the_mechanism_that_differs_most():
 
 def test_explain_on_the_default_comparison_after_five_years():
     c = run(small(), 50)
-    d = explain.diagnose(c.lines[LEFT].label, c.latest(LEFT), c.lines[RIGHT].label, c.latest(RIGHT), 5)
-    assert d.leader == "focused"
+    d = explain.diagnose_pair(c, LEFT, RIGHT)
+    assert d.leader == "focused" and c.difference(RIGHT, LEFT)[1] > 0
     assert d.driver in {x.name for x in explain.DRIVERS}
     assert d.text.startswith("focused is") and "fragmented" in d.text
+
+
+def test_explain_calls_a_district_ahead_only_when_the_paired_interval_excludes_zero():
+    row = {"achievement": -0.29, "teacher_practice": 0.02, "implementation_dip": 0.0}
+    behind = dict(row, achievement=-0.30, teacher_practice=0.0)
+    unclear = {"achievement": (-0.01, -0.04, 0.02), "teacher_practice": (0.02, -0.01, 0.05)}
+    d = explain.diagnose("focused", row, "fragmented", behind, 2, diffs=unclear, runs=10)
+    assert d.leader is None
+    assert d.headline.startswith("No clear difference yet between focused and fragmented")
+    assert "\u22120.010 SD [\u22120.040, 0.020]" in d.headline and "over 10 paired runs" in d.headline
+    assert "Teacher practice is already" not in d.text               # its interval includes zero too
+    clear = {"achievement": (-0.12, -0.15, -0.09), "teacher_practice": (0.02, 0.01, 0.03)}
+    d = explain.diagnose("fragmented", behind, "focused", row, 5, diffs=clear, runs=10)
+    assert d.leader == "focused"
+    assert d.headline.startswith("focused is 0.120 SD ahead of fragmented in achievement [0.090, 0.150]")
+    assert "excludes zero." in d.headline
+    tiny = {"achievement": (0.004, 0.002, 0.006), "teacher_practice": (0.0, -0.001, 0.001)}
+    d = explain.diagnose("focused", row, "fragmented", behind, 1, diffs=tiny, runs=10)
+    assert d.leader == "focused" and "smaller than 0.01 SD" in d.headline
+    one_run = explain.diagnose("focused", row, "fragmented", behind, 1, diffs=tiny, runs=1)
+    assert "interval" not in one_run.headline                         # one run has no interval
+
+
+def test_diagnose_pair_reads_the_pages_paired_differences():
+    c = run(small(), 30)
+    d = explain.diagnose_pair(c, RIGHT, LEFT)
+    mean, low, high = c.difference(RIGHT, LEFT)
+    assert f"[{low:.3f}, {high:.3f}]" in d.headline or "No clear difference" in d.headline
+    assert f"over {SMALL['replicates']} paired runs" in d.headline
+    assert (d.leader == "focused") == (low > 0)
 
 
 # --- charts and exports --------------------------------------------------------------------------
@@ -288,6 +395,25 @@ def test_csv_export_holds_every_district_and_month():
     assert float(left[-1]["achievement"]) == pytest.approx(c.latest(LEFT)["achievement"])
     assert any("pandemic:injected" in r["shocks_started"] for r in left)
     assert {r["fork_month"] for r in rows if r["district"] == "branch1"} == {"11"}
+
+
+def test_the_csv_holds_each_districts_means_and_every_run_as_compare_writes_it():
+    c = run(small(2), 12)
+    rows = list(csv.DictReader(io.StringIO(charts.csv_bytes(c).decode())))
+    right = [r for r in rows if r["district"] == RIGHT]
+    runs = c.latest_runs(RIGHT)["achievement"]
+    assert float(right[-1]["achievement"]) == pytest.approx(runs.mean())
+    last = {k: float(right[-1][k]) for k in ("achievement_low", "achievement", "achievement_high")}
+    assert last["achievement_low"] < last["achievement"] < last["achievement_high"]
+    assert {r["replicates"] for r in rows} == {str(SMALL["replicates"])}
+    every = pd.read_csv(io.BytesIO(charts.runs_csv_bytes(c)))
+    assert len(every) == 2 * SMALL["replicates"] * 12
+    both = ds.compare(["fragmented", "focused"], years=1.2, replicates=SMALL["replicates"], seed=2,
+                      overrides={"district.students": 3000, "district.schools": 6})
+    mine = every[(every["district"] == RIGHT) & (every["replicate"] == 1)]["achievement"].to_numpy()
+    cli = both[(both["scenario"] == "focused") & (both["replicate"] == 1)]["achievement"].to_numpy()
+    assert np.allclose(mine, cli, rtol=0, atol=1e-15)                     # CSV's text round-trips floats
+    assert set(every["seed"]) == set(ds.replicate_seeds(2, SMALL["replicates"]))
 
 
 def test_png_export_is_a_png():

@@ -24,14 +24,15 @@ import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import force_update, update_counter
 
-from ..calendar import to_years
 from ..scenarios import list_scenarios
 from . import charts, classroom, explain, levers
 from .session import (
+    DEFAULT_REPLICATES,
     DEFAULT_SCHOOLS,
     DEFAULT_STUDENTS,
     LEFT,
     MAX_BRANCHES,
+    MAX_REPLICATES,
     RIGHT,
     SHOCK_BUTTONS,
     Comparison,
@@ -45,15 +46,19 @@ STYLESHEET = Path(__file__).with_name("page.css")
 
 
 def model_params(setup: Setup) -> dict:
-    """SolaraViz's model parameters: the district's size and seed, applied on Reset."""
+    """SolaraViz's model parameters: the district's size and replicates, applied on Reset.
+
+    The seed is typed in the Districts card (``setup`` carries it across Resets): the page
+    takes every seed ``compare`` takes (any whole number >= 0), so that a room can reproduce
+    ``district-sim compare --seed N`` on the page, and a bad one gets a message there."""
     return {
         "setup": setup,
         "students": {"type": "SliderInt", "value": DEFAULT_STUDENTS, "min": 2_000, "max": 50_000,
                      "step": 1_000, "label": "Students in each district (on Reset)"},
         "schools": {"type": "SliderInt", "value": DEFAULT_SCHOOLS, "min": 4, "max": 100, "step": 1,
                     "label": "Schools in each district (on Reset)"},
-        "seed": {"type": "SliderInt", "value": 0, "min": 0, "max": 999, "step": 1,
-                 "label": "Seed, shared by all districts (on Reset)"},
+        "replicates": {"type": "SliderInt", "value": DEFAULT_REPLICATES, "min": 1, "max": MAX_REPLICATES,
+                       "step": 1, "label": "Runs of each district, for the 95% bands (on Reset)"},
     }
 
 
@@ -69,7 +74,6 @@ def _district_items(comparison: Comparison) -> list[dict]:
 @solara.component
 def ExplainPanel(model: Comparison, frame: int):
     """Why the two sides differ now, in plain words, and the classroom demo's caption."""
-    years = to_years(model.time)
     pairs = [(LEFT, RIGHT)] + [(k, line.parent) for k, line in model.lines.items() if line.parent]
     with solara.Column(classes=["ds-panel", "ds-explain-panel"]):
         solara.Text("Why the districts differ now", classes=["ds-bold"])
@@ -79,17 +83,20 @@ def ExplainPanel(model: Comparison, frame: int):
             if model.caption:
                 _tag("div", model.caption, "ds-caption").key("caption")
             for a, b in pairs:
-                la, lb = model.lines[a], model.lines[b]
-                d = explain.diagnose(la.label, model.latest(a), lb.label, model.latest(b), years)
+                d = explain.diagnose_pair(model, a, b)
                 _tag("p", [_tag("b", d.headline)], "ds-headline").key(f"headline-{a}-{b}")
                 if d.reasons:
                     _tag("ul", [_tag("li", r) for r in d.reasons], "ds-reasons").key(f"reasons-{a}-{b}")
             if model.note:
                 _tag("p", f"Last change: {model.note}", "ds-note").key("note")
-            _tag("p", f"{model.when()}. Shocks on the charts: {charts.shock_legend()}; grey triangles under "
-                      f"the axis are shocks from chance or the scenario, shared by both sides. The reasons "
-                      f"name the mechanism on which the districts differ most, relative to a difference "
-                      f"that matters.", "ds-footnote").key("footnote")
+            _tag("p", f"{model.when()}. Each line is the mean of {model.replicates} runs of its district "
+                      f"(seeds from {model.seed}, as district-sim compare --seed {model.seed}); the "
+                      f"shaded band is its 95% interval, and a difference counts only when its interval "
+                      f"excludes zero. "
+                      f"Shocks on the charts: {charts.shock_legend()}; grey triangles under "
+                      f"the axis are shocks from chance or the scenario (hover: in how many runs). "
+                      f"The reasons name the mechanism on which the districts differ most, relative "
+                      f"to a difference that matters.", "ds-footnote").key("footnote")
 
 
 @solara.component
@@ -99,17 +106,18 @@ def PelpPanel(model: Comparison, frame: int):
         svgs = [charts.pelp_svg(line.model, line.label, line.color) for line in model.lines.values()]
     with solara.Column(classes=["ds-panel"]):
         solara.Text("PELP coherence framework (green = in line with the theory of action, red = out of "
-                    "line)", classes=["ds-small"])
+                    f"line), in the first of each district's {model.replicates} runs", classes=["ds-small"])
         with solara.Div(classes=["ds-pelp"]):
             for svg in svgs:
                 Svg(svg, ["ds-pelp-item"])
 
 
 @solara.component
-def ChartView(model: Comparison, key: str, frame: int):
-    """One chart of every district on the same axes (an SVG document, redrawn each month)."""
+def ChartView(model: Comparison, key: str, frame: int, spread: bool = False):
+    """One chart of every district on the same axes (an SVG document, redrawn each month):
+    each district's mean with its 95% band, and with ``spread`` each replicate's thin line."""
     chart = charts.CHART_BY_KEY[key]
-    series = model.series(charts.chart_columns(chart))
+    series = model.series(charts.chart_columns(chart), spread=spread)
     svg = charts.chart_svg(chart, series, list(model.markers), model.environment_shocks(), model.time)
     Svg(svg, ["ds-chart", f"ds-chart-{key}"])
 
@@ -140,8 +148,8 @@ def SchoolsView(model: Comparison, frame: int):
         with solara.Row():
             solara.ToggleButtonsSingle(value=metric, values=list(charts.SCHOOL_METRICS), on_value=set_metric,
                                        dense=True)
-            solara.Text(f"{charts.SCHOOL_METRICS[metric]}: red {low:.3f}, blue {high:.3f}",
-                        classes=["ds-small"])
+            solara.Text(f"{charts.SCHOOL_METRICS[metric]}: red {low:.3f}, blue {high:.3f} (the first of "
+                        f"each district's {model.replicates} runs)", classes=["ds-small"])
         for key, line in model.lines.items():
             solara.Text(line.label, classes=["ds-bold"], style={"color": line.color})   # the district's
             with solara.Row(gap="3px", classes=["ds-tiles"]):
@@ -182,11 +190,15 @@ def Dashboard(model: solara.Reactive):
     frame = update_counter.get()
     c = model.value
     view, set_view = solara.use_state("Compare")
+    spread, set_spread = solara.use_state(False)
     with solara.Column(classes=["ds-dashboard"]):
         with solara.Row(classes=["ds-middle"]):
             solara.ToggleButtonsSingle(value=view, values=["Compare", "Schools"], on_value=set_view,
                                        dense=True, classes=["ds-view"])
             solara.Text(f"{c.when()} ({c.months} months run)", classes=["ds-now"])
+            with solara.Div(classes=["ds-spread"]):
+                solara.Checkbox(label=f"Show each of the {c.replicates} runs", value=spread,
+                                on_value=set_spread)
             solara.Text(" · ".join(f"{'Left' if k == LEFT else 'Right' if k == RIGHT else 'Branch'}: "
                                    f"{line.label}" for k, line in c.lines.items()), classes=["ds-small"])
         if view == "Schools":
@@ -200,7 +212,7 @@ def Dashboard(model: solara.Reactive):
                 PelpPanel(c, frame)
             for chart in charts.CHARTS:
                 with solara.Div(classes=["ds-cell"]):
-                    ChartView(c, chart.key, frame)
+                    ChartView(c, chart.key, frame, spread)
 
 
 # --- sidebar: what a leader or a teacher does with the page ----------------------------------------
@@ -287,8 +299,14 @@ def DistrictsCard(ctx: Ctx):
             solara.Select(f"{word} side scenario", values=names, value=c.lines[side].scenario,
                           on_value=lambda name, side=side: ctx.act(lambda: c.set_scenario(side, name),
                                                                    lambda _: c.note))
-        solara.Text("Both sides share one seed: the same students, teachers and random shocks. "
-                    "A new scenario re-runs its side from the start to now.", classes=["ds-small"])
+        solara.InputText("Seed: any whole number from 0 (restarts at month 0)", value=str(c.seed),
+                         on_value=lambda text: ctx.act(lambda: ctx.model.set(c.restarted(text)),
+                                                       f"Restarted on seed {str(text).strip()}"),
+                         classes=["ds-seed"])
+        solara.Text(f"Each side runs {c.replicates} times, on the seeds district-sim compare --seed "
+                    f"{c.seed} gives its replicates; every district shares them: the same students, "
+                    "teachers and random shocks, run by run. A new scenario re-runs its side from the "
+                    "start to now.", classes=["ds-small"])
 
 
 @solara.component
@@ -405,6 +423,8 @@ def ExportCard(ctx: Ctx):
     with solara.Card("Export", margin=0), solara.Row():
         solara.FileDownload(lambda: charts.csv_bytes(c), filename="district-sim.csv", label="Data (CSV)",
                             mime_type="text/csv")
+        solara.FileDownload(lambda: charts.runs_csv_bytes(c), filename="district-sim-runs.csv",
+                            label="Every run (CSV)", mime_type="text/csv")
         solara.FileDownload(lambda: charts.png_bytes(c), filename="district-sim.png", label="Charts (PNG)",
                             mime_type="image/png")
 

@@ -3,10 +3,16 @@
 Live charts are small SVG documents built as text: redrawing all of them costs a few
 milliseconds a month, where a matplotlib figure costs a few hundred (measured by
 ``benchmarks/bench_ui.py``), and the browser scales them crisply. The PNG export uses
-matplotlib, once, when asked. Every district is drawn on the same axes: its colour says
-which side it is, a dashed line marks a branch (drawn from its fork), and shocks injected
-from the page are vertical lines on the time axis; shocks from the environment (chance,
-or the scenario) are small triangles under it.
+matplotlib, once, when asked. Every district is drawn on the same axes: its line is the mean
+over its replicates and its shaded band the 95% interval of that mean (``report``'s, as
+``compare``), each replicate's own thin line optionally; its colour says which side it is, a
+dashed line marks a branch (drawn from its fork), and shocks injected from the page are
+vertical lines on the time axis; shocks from the environment (chance, or the scenario) are
+small triangles under it.
+
+An axis never spans less than a difference that matters (``MIN_SPAN``: 0.2 student SD, 0.1
+on a 0-1 scale), so that a few thousandths of an SD of noise never fill a chart and look like
+an effect.
 """
 
 from __future__ import annotations
@@ -21,11 +27,30 @@ import numpy as np
 
 from ..calendar import MONTHS_PER_YEAR, to_years
 from ..mechanisms.coherence import ELEMENTS
-from ..metrics import chart_panels
+from ..metrics import METRICS, SD, SD_YEAR, chart_panels
 from ..shocks import SHOCKS
 from .session import SHOCK_BUTTONS, Comparison
 
 NEUTRAL = "#555555"
+
+#: The narrowest axis a panel gets, by the unit of its metrics: 0.2 SD is a modest effect in
+#: education research (a year of good teaching is about 0.1-0.2 SD), 0.1 a tenth of a 0-1 scale.
+MIN_SPAN = {SD: 0.2, SD_YEAR: 0.2}
+FRACTION_SPAN = 0.1
+
+
+def min_span(columns: tuple[str, ...] | list[str]) -> float:
+    """The narrowest axis for a panel of ``columns`` (0 for counts, money, sizes)."""
+    spans = [FRACTION_SPAN if METRICS[c].is_fraction else MIN_SPAN.get(METRICS[c].unit, 0.0)
+             for c in columns if c in METRICS]
+    return max(spans, default=0.0)
+
+
+def _bounds(columns) -> tuple[float, float]:
+    """The range every metric of a panel can take (infinite where unbounded)."""
+    lows = [METRICS[c].low for c in columns if c in METRICS and METRICS[c].low is not None]
+    highs = [METRICS[c].high for c in columns if c in METRICS and METRICS[c].high is not None]
+    return (min(lows) if lows else -math.inf), (max(highs) if highs else math.inf)
 
 
 @dataclass(frozen=True)
@@ -104,7 +129,10 @@ def _fmt(value: float, step: float) -> str:
     return f"{value:.{digits}f}"
 
 
-def _limits(values: list[np.ndarray], fixed: tuple[float, float] | None) -> tuple[float, float]:
+def _limits(values: list[np.ndarray], fixed: tuple[float, float] | None,
+            columns: tuple[str, ...] = ()) -> tuple[float, float]:
+    """The y axis of a panel: its fixed range, or the data (bands included) padded, then
+    widened about its centre to at least :func:`min_span` and kept inside the metrics' range."""
     if fixed is not None:
         return fixed
     finite = [v[np.isfinite(v)] for v in values if v.size]
@@ -115,9 +143,24 @@ def _limits(values: list[np.ndarray], fixed: tuple[float, float] | None) -> tupl
     high = max(float(v.max()) for v in finite)
     if high - low < 1e-9:
         pad = max(abs(high) * 0.1, 0.01)
-        return low - pad, high + pad
-    pad = 0.08 * (high - low)
-    return low - pad, high + pad
+        low, high = low - pad, high + pad
+    else:
+        pad = 0.08 * (high - low)
+        low, high = low - pad, high + pad
+    return _widen(low, high, min_span(columns), *_bounds(columns))
+
+
+def _widen(low: float, high: float, span: float, floor: float, ceiling: float) -> tuple[float, float]:
+    """[low, high] widened about its centre to ``span``, shifted to stay in [floor, ceiling]."""
+    if high - low >= span:
+        return low, high
+    centre = (low + high) / 2
+    low, high = centre - span / 2, centre + span / 2
+    if low < floor:
+        low, high = floor, floor + span
+    if high > ceiling:
+        low, high = max(floor, ceiling - span), ceiling
+    return low, high
 
 
 # --- line charts -----------------------------------------------------------------------------
@@ -139,7 +182,8 @@ def chart_svg(chart: Chart, series: list[dict], markers: list, env_shocks: list[
 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
            f'style="width:100%;height:{height}px;font-family:sans-serif" '
-           f'data-chart="{chart.key}" data-months="{int(round(now))}" role="img">',
+           f'data-chart="{chart.key}" data-months="{int(round(now))}" '
+           f'data-replicates="{max((s.get("replicates", 1) for s in series), default=1)}" role="img">',
            f"<title>{html.escape(chart.title)}</title>"]
     out.append(_legend(series, width, left))
     x_ticks = nice_ticks(0, years, 5)
@@ -149,16 +193,20 @@ def chart_svg(chart: Chart, series: list[dict], markers: list, env_shocks: list[
         arrays = []
         for s in series:
             for col in panel.columns:
-                v = np.asarray(s["values"][col][s["start"]:], dtype=float)
-                arrays.append(v)
-        lo, hi = _limits(arrays, panel.limits)
+                for part in ("values", "low", "high"):
+                    if part in s:
+                        arrays.append(np.asarray(s[part][col][s["start"]:], dtype=float))
+                if "runs" in s:
+                    arrays.append(np.asarray(s["runs"][col], dtype=float)[:, s["start"]:].ravel())
+        lo, hi = _limits(arrays, panel.limits, panel.columns)
 
         def y_of(v: float, lo=lo, hi=hi, y0=y0, y1=y1) -> float:
             return y1 - (v - lo) / (hi - lo) * (y1 - y0)
 
         out.append(f'<text x="{left}" y="{y0 - 4:.1f}" font-size="11" fill="#222">'
                    f"{html.escape(panel.title)}</text>")
-        out.append(f'<rect x="{left}" y="{y0:.1f}" width="{plot_w}" height="{panel_h:.1f}" '
+        out.append(f'<rect class="plot" data-columns="{" ".join(panel.columns)}" data-low="{lo:.6g}" '
+                   f'data-high="{hi:.6g}" x="{left}" y="{y0:.1f}" width="{plot_w}" height="{panel_h:.1f}" '
                    f'fill="#fafafa" stroke="#ccc"/>')
         y_ticks = [t for t in nice_ticks(lo, hi, 4) if lo <= t <= hi]
         tick_step = y_ticks[1] - y_ticks[0] if len(y_ticks) > 1 else hi - lo
@@ -170,6 +218,10 @@ def chart_svg(chart: Chart, series: list[dict], markers: list, env_shocks: list[
         for tick in x_ticks:
             x = x_of(tick * MONTHS_PER_YEAR)
             out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y1:.1f}" y2="{y1 + 3:.1f}" stroke="#888"/>')
+        for s in series:
+            for col in panel.columns:
+                out.append(_band(s, col, x_of, y_of))
+                out.append(_spread(s, col, x_of, y_of))
         for s in series:
             for c_index, col in enumerate(panel.columns):
                 out.append(_polyline(s, col, c_index, x_of, y_of, panel_h))
@@ -184,7 +236,8 @@ def chart_svg(chart: Chart, series: list[dict], markers: list, env_shocks: list[
                        + "</g>")
         for e in env_shocks:
             x = x_of(e["time"])
-            tip = html.escape(f"{e['kind'].replace('_', ' ')} ({e['source']}), year {e['year']}")
+            tip = html.escape(f"{e['kind'].replace('_', ' ')} ({e['source']}), year {e['year']}"
+                              + _in_runs(e, series))
             out.append(f'<path class="env-shock" d="M{x:.1f},{y1:.1f} l-3,5 h6 z" fill="#999">'
                        f"<title>{tip}</title></path>")
     y_axis = height - 4
@@ -213,17 +266,66 @@ def _legend(series: list[dict], width: int, left: int) -> str:
     return "".join(parts)
 
 
+def _in_runs(shock: dict, series: list[dict]) -> str:
+    """', in 3 of 10 runs' for a shock that only some replicates met (chance), else ''."""
+    counts = shock.get("runs", {})
+    total = {s["key"]: s.get("replicates", 1) for s in series}
+    partial = [f"{counts[k]} of {total[k]}" for k in counts if k in total and counts[k] < total[k]]
+    return f", in {max(partial)} runs" if partial else ""
+
+
+def _indices(s: dict, n: int) -> np.ndarray:
+    """Which months a line draws: from its fork (a branch starts where it left its parent),
+    at most ~240 points."""
+    start = s["start"]
+    first = max(start - 1, 0) if start > 0 else 0
+    idx = np.arange(first, n)
+    step = max(1, math.ceil(idx.size / 240))
+    return np.union1d(idx[::step], idx[-1:])
+
+
+def _band(s: dict, col: str, x_of, y_of) -> str:
+    """The shaded 95% interval of a district's mean (nothing for one replicate)."""
+    if "low" not in s or s.get("replicates", 1) < 2:
+        return ""
+    n = len(s["low"][col])
+    if n == 0 or n < s["start"]:
+        return ""
+    idx = _indices(s, n)
+    low = np.asarray(s["low"][col], dtype=float)[idx]
+    high = np.asarray(s["high"][col], dtype=float)[idx]
+    upper = [f"{x_of(i + 1):.1f},{y_of(v):.1f}" for i, v in zip(idx, high, strict=True)]
+    lower = [f"{x_of(i + 1):.1f},{y_of(v):.1f}" for i, v in zip(idx[::-1], low[::-1], strict=True)]
+    return (f'<polygon class="band" data-line="{s["key"]}" data-column="{col}" '
+            f'data-low="{low[-1]:.6g}" data-high="{high[-1]:.6g}" points="{" ".join(upper + lower)}" '
+            f'fill="{s["color"]}" fill-opacity="0.18" stroke="none"/>')
+
+
+def _spread(s: dict, col: str, x_of, y_of) -> str:
+    """Each replicate's own thin line (when the page asks for the spread)."""
+    if "runs" not in s:
+        return ""
+    runs = np.asarray(s["runs"][col], dtype=float)
+    if runs.size == 0 or runs.shape[1] < s["start"]:
+        return ""
+    idx = _indices(s, runs.shape[1])
+    out = []
+    for r, row in enumerate(runs):
+        points = " ".join(f"{x_of(i + 1):.1f},{y_of(v):.1f}" for i, v in zip(idx, row[idx], strict=True))
+        out.append(f'<polyline class="replicate" data-of="{s["key"]}" data-column="{col}" '
+                   f'data-replicate="{r}" points="{points}" fill="none" stroke="{s["color"]}" '
+                   f'stroke-width="0.6" stroke-opacity="0.45"/>')
+    return "".join(out)
+
+
 def _polyline(s: dict, col: str, c_index: int, x_of, y_of, panel_h: float) -> str:
     values = s["values"][col]
     start = s["start"]
     n = len(values)
     if n == 0 or n < start:
         return ""
-    # A branch's line starts at its fork (time = start), where it left its parent.
     first = max(start - 1, 0) if start > 0 else 0
-    idx = np.arange(first, n)
-    step = max(1, math.ceil(idx.size / 240))   # at most ~240 points a line
-    idx = np.union1d(idx[::step], idx[-1:])
+    idx = _indices(s, n)
     v = np.asarray(values, dtype=float)[idx]
     ok = np.isfinite(v)
     points = " ".join(f"{x_of(i + 1):.1f},{y_of(val):.1f}" for i, val, good in zip(idx, v, ok, strict=True)
@@ -239,9 +341,9 @@ def _polyline(s: dict, col: str, c_index: int, x_of, y_of, panel_h: float) -> st
             f'stroke="{s["color"]}" stroke-width="{1.8 if c_index == 0 else 1.4}"{style}/>')
 
 
-def all_charts_svg(comparison: Comparison) -> dict[str, str]:
+def all_charts_svg(comparison: Comparison, spread: bool = False) -> dict[str, str]:
     """Every chart of the page, by key: one read of the districts for all of them."""
-    series = comparison.series(chart_columns())
+    series = comparison.series(chart_columns(), spread=spread)
     markers = list(comparison.markers)
     env = comparison.environment_shocks()
     now = comparison.time
@@ -252,26 +354,62 @@ def all_charts_svg(comparison: Comparison) -> dict[str, str]:
 
 
 def csv_bytes(comparison: Comparison) -> bytes:
-    """Every district's monthly record, long format, with the shocks that started each month."""
+    """Every district's monthly record, long format: each metric's mean over the district's
+    replicates, then achievement's 95% interval, with the shocks that started each month
+    (a shock from chance that only some replicates met says in how many)."""
     with comparison.lock:
         buf = io.StringIO()
         writer = None
         for line in comparison.lines.values():
-            record = line.model.datacollector.model_vars
-            n = len(record.get("achievement", []))
-            started: dict[int, list[str]] = {}
-            for e in line.model.shock_state.log:
-                started.setdefault(int(math.floor(e["time"] + 1e-9)), []).append(
-                    f"{e['kind']}:{e['source']}")
-            columns = list(record)
+            n = line.months
+            columns = list(line.model.datacollector.model_vars)
             if writer is None:
                 writer = csv.writer(buf, lineterminator="\n")
-                writer.writerow(["district", "label", "scenario", "seed", "branch_of", "fork_month",
-                                 "month_index", *columns, "shocks_started"])
+                writer.writerow(["district", "label", "scenario", "seed", "replicates", "branch_of",
+                                 "fork_month", "month_index", *columns, "achievement_low",
+                                 "achievement_high", "shocks_started"])
+            means = {c: line.band(c)[0] for c in columns}
+            _, low, high = line.band("achievement")
+            started = _shocks_started(line)
+            fork = "" if line.fork_time is None else int(round(line.fork_time))
             for i in range(n):
-                writer.writerow([line.key, line.label, line.scenario, line.seed, line.parent or "",
-                                 "" if line.fork_time is None else int(round(line.fork_time)), i + 1,
-                                 *(record[c][i] for c in columns), ";".join(started.get(i, []))])
+                writer.writerow([line.key, line.label, line.scenario, line.seed, len(line.models),
+                                 line.parent or "", fork, i + 1, *(means[c][i] for c in columns),
+                                 low[i], high[i],
+                                 ";".join(started.get(i, []))])
+        return buf.getvalue().encode("utf-8")
+
+
+def _shocks_started(line) -> dict[int, list[str]]:
+    """Month index -> 'kind:source' of the shocks that started then, over the replicates."""
+    counts: dict[int, dict[str, int]] = {}
+    for model in line.models:
+        for e in model.shock_state.log:
+            month = counts.setdefault(int(math.floor(e["time"] + 1e-9)), {})
+            name = f"{e['kind']}:{e['source']}"
+            month[name] = month.get(name, 0) + 1
+    total = len(line.models)
+    return {i: [k if c >= total else f"{k} ({c} of {total} runs)" for k, c in names.items()]
+            for i, names in counts.items()}
+
+
+def runs_csv_bytes(comparison: Comparison) -> bytes:
+    """Every replicate's monthly record, in ``compare``'s long format (scenario, replicate,
+    then its columns) plus the district and the replicate's seed: a side's rows are the rows
+    ``district-sim compare`` writes for the same scenario, seed and replicates."""
+    with comparison.lock:
+        buf = io.StringIO()
+        writer = None
+        for line in comparison.lines.values():
+            for r, (model, seed) in enumerate(zip(line.models, line.seeds, strict=True)):
+                record = model.datacollector.model_vars
+                columns = list(record)
+                if writer is None:
+                    writer = csv.writer(buf, lineterminator="\n")
+                    writer.writerow(["district", "label", "scenario", "replicate", "seed", *columns])
+                for i in range(line.months):
+                    writer.writerow([line.key, line.label, line.scenario, r, seed,
+                                     *(record[c][i] for c in columns)])
         return buf.getvalue().encode("utf-8")
 
 
@@ -298,11 +436,17 @@ def png_bytes(comparison: Comparison, dpi: int = 110) -> bytes:
                 style = ":" if c_index == 1 else ("--" if s["dashed"] else "-")
                 ax.plot(x, values[first:], style, color=s["color"],
                         label=s["label"] if c_index == 0 else None, lw=1.6)
+                if s.get("replicates", 1) > 1:
+                    ax.fill_between(x, np.asarray(s["low"][col], dtype=float)[first:],
+                                    np.asarray(s["high"][col], dtype=float)[first:],
+                                    color=s["color"], alpha=0.18, lw=0)
         for m in markers:
             color = NEUTRAL if len(m.lines) > 1 else _color_of(series, m.lines[0])
             ax.axvline(to_years(m.time), color=color, ls="--", lw=0.9)
         if panel.limits:
             ax.set_ylim(*panel.limits)
+        else:
+            ax.set_ylim(*_widen(*ax.get_ylim(), min_span(panel.columns), *_bounds(panel.columns)))
         ax.set_title(panel.title, fontsize=8)
         ax.set_xlabel("years", fontsize=8)
         ax.tick_params(labelsize=7)
@@ -311,6 +455,9 @@ def png_bytes(comparison: Comparison, dpi: int = 110) -> bytes:
     handles, labels = axes[0].get_legend_handles_labels()
     if handles:
         fig.legend(handles, labels, loc="outside upper center", ncol=min(len(labels), 4), fontsize=8)
+    runs = max((s.get("replicates", 1) for s in series), default=1)
+    fig.text(0.0, 1.0, f"Lines: mean of {runs} runs a district (seed {comparison.seed}); shaded: its 95% "
+             "interval", fontsize=7, va="top")
     shocks = "; ".join(m.label for m in markers)
     if shocks:
         fig.suptitle(f"Shocks injected (dashed lines): {shocks}", fontsize=7, y=0.0, va="bottom")

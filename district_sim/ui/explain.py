@@ -8,6 +8,11 @@ initiatives and misaligned resources take away. Each candidate mechanism is scor
 far the district that is ahead does better on it, in units of a difference that matters
 (its ``scale``, a stated judgement); the best-scoring mechanisms are named. It is a reading of the current
 state, not a causal test: the ablation experiments (``mechanisms.*`` switches) are that.
+
+With replicates, who is ahead is read off the paired difference's 95% interval (as
+``compare``'s ``vs_first``): a district is called ahead only when the interval excludes zero,
+and otherwise the page says there is no clear difference yet, with the interval, so that one
+seed's luck is never read as a strategy's effect.
 """
 
 from __future__ import annotations
@@ -15,8 +20,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-#: Achievement differences smaller than this (student SD) are called level.
+#: Achievement differences smaller than this (student SD) are called level (one run only:
+#: with replicates the interval decides).
 LEVEL = 0.01
+
+#: A paired difference, district a less district b: (mean, low, high) of its 95% interval.
+Interval = tuple[float, float, float]
 
 
 @dataclass(frozen=True)
@@ -85,23 +94,72 @@ def _with_rates(latest: dict[str, float], years: float) -> dict[str, float]:
     return out
 
 
+def _num(x: float) -> str:
+    """Three decimals with a true minus sign (−0.010), as the page prints differences."""
+    return f"{x:.3f}".replace("-", "\u2212")
+
+
+def clear(diff: Interval) -> bool:
+    """Whether a paired difference's 95% interval excludes zero."""
+    return diff[1] > 0 or diff[2] < 0
+
+
+def _oriented(diff: Interval, a_ahead: bool) -> Interval:
+    """The difference as the district ahead less the other."""
+    mean, low, high = diff
+    return diff if a_ahead else (-mean, -high, -low)
+
+
+def _practice_lead(name_a: str, name_b: str, a: dict, b: dict, diffs: dict[str, Interval] | None,
+                   runs: int) -> str | None:
+    """'Teacher practice is already ... better in X' if it is (clearly, with replicates)."""
+    if diffs is not None and runs > 1 and "teacher_practice" in diffs:
+        diff = diffs["teacher_practice"]
+        if not clear(diff):
+            return None
+        ahead = name_a if diff[0] > 0 else name_b
+        mean, low, high = _oriented(diff, diff[0] > 0)
+        return (f"Teacher practice is already {mean:.3f} SD [{_num(low)}, {_num(high)}] better in "
+                f"{ahead}; achievement follows practice with a lag.")
+    practice = a["teacher_practice"] - b["teacher_practice"]
+    if abs(practice) < 0.005:
+        return None
+    ahead = name_a if practice > 0 else name_b
+    return f"Teacher practice is already {abs(practice):.3f} SD better in {ahead}; achievement follows " \
+           "practice with a lag."
+
+
 def diagnose(name_a: str, a: dict[str, float], name_b: str, b: dict[str, float],
-             years: float, top: int = 2) -> Diagnosis:
-    """Compare the latest month of two districts (``a``, ``b``: reporter -> value)."""
+             years: float, top: int = 2, diffs: dict[str, Interval] | None = None,
+             runs: int = 1) -> Diagnosis:
+    """Compare the latest month of two districts (``a``, ``b``: reporter -> mean value).
+
+    ``diffs``: the paired differences a less b over ``runs`` replicates (column -> interval,
+    ``achievement`` at least): with two or more runs, a district is ahead only if the
+    achievement interval excludes zero. Without them (one run), a gap under ``LEVEL`` is level.
+    """
     if not a or not b:
         return Diagnosis("Press ▶ (Play) in Controls, or Step: both districts start from the same "
                          "students, teachers and budget.", [], None, None)
     gap = a["achievement"] - b["achievement"]
-    if abs(gap) < LEVEL:
-        practice = a["teacher_practice"] - b["teacher_practice"]
+    banded = diffs is not None and runs > 1 and "achievement" in diffs
+    if banded:
+        gap = diffs["achievement"][0]
+    if (banded and not clear(diffs["achievement"])) or (not banded and abs(gap) < LEVEL):
         reasons = ["Initiatives take two to four years to pay back; watch implementation "
                    "depth and fatigue, which move first."]
-        if abs(practice) >= 0.005:
-            ahead = name_a if practice > 0 else name_b
-            reasons.insert(0, f"Teacher practice is already {abs(practice):.3f} SD better in "
-                           f"{ahead}; achievement follows practice with a lag.")
-        return Diagnosis(f"{name_a} and {name_b} are level so far "
-                         f"(achievement differs by {abs(gap):.3f} SD).", reasons, None, None)
+        lead = _practice_lead(name_a, name_b, a, b, diffs, runs)
+        if lead:
+            reasons.insert(0, lead)
+        if banded:
+            mean, low, high = diffs["achievement"]
+            headline = (f"No clear difference yet between {name_a} and {name_b} in achievement "
+                        f"({name_a} less {name_b}: {_num(mean)} SD [{_num(low)}, {_num(high)}], a 95% "
+                        f"interval over {runs} paired runs that includes zero).")
+        else:
+            headline = (f"{name_a} and {name_b} are level so far "
+                        f"(achievement differs by {abs(gap):.3f} SD).")
+        return Diagnosis(headline, reasons, None, None)
     if gap > 0:
         ahead, behind, va_all, vb_all = name_a, name_b, a, b
     else:
@@ -116,7 +174,13 @@ def diagnose(name_a: str, a: dict[str, float], name_b: str, b: dict[str, float],
     if abs(dip) >= 0.001:
         parts.append(f"they lose {abs(dip):.3f} SD " + ("less" if dip > 0 else "more")
                      + " to the implementation dip of learning new routines")
-    headline = f"{ahead} is {abs(gap):.3f} SD ahead of {behind} in achievement."
+    if banded:
+        _, low, high = _oriented(diffs["achievement"], gap > 0)
+        headline = (f"{ahead} is {abs(gap):.3f} SD ahead of {behind} in achievement "
+                    f"[{_num(low)}, {_num(high)}]: a 95% interval over {runs} paired runs that "
+                    f"excludes zero" + (f", though smaller than {LEVEL} SD." if abs(gap) < LEVEL else "."))
+    else:
+        headline = f"{ahead} is {abs(gap):.3f} SD ahead of {behind} in achievement."
     if parts:
         headline += f" In its classrooms now, {' and '.join(parts)}."
     scored = []
@@ -134,3 +198,19 @@ def diagnose(name_a: str, a: dict[str, float], name_b: str, b: dict[str, float],
     reasons = [("Main reason, " if i == 0 else "Also, ") + f"{d.name}: " + d.say(ahead, behind, va, vb)
                for i, (_, d, va, vb) in enumerate(scored[:top])]
     return Diagnosis(headline, reasons, ahead, scored[0][1].name)
+
+
+#: The differences whose intervals the explanation reads.
+PAIRED = ("achievement", "teacher_practice")
+
+
+def diagnose_pair(comparison, a: str, b: str, top: int = 2) -> Diagnosis:
+    """:func:`diagnose` of two districts of a ``session.Comparison`` now: their means over the
+    replicates and the paired differences' intervals (they share seeds)."""
+    from ..calendar import to_years
+
+    la, lb = comparison.lines[a], comparison.lines[b]
+    mean_a, mean_b = comparison.latest(a), comparison.latest(b)
+    diffs = ({c: comparison.difference(a, b, c) for c in PAIRED} if mean_a and mean_b else None)
+    return diagnose(la.label, mean_a, lb.label, mean_b, to_years(comparison.time), top, diffs,
+                    min(len(la.models), len(lb.models)))

@@ -9,21 +9,31 @@ same state. That is how a lever change re-runs a district, and how "fork now" co
 district's present into a branch (a deep copy of a Mesa model with scheduled events and
 weakly referenced callbacks is not safe; a replay of a 10,000-student year takes ~15 ms).
 
-Both sides share the seed, so they start from the same students and teachers and meet the
-same random shocks (common random numbers): what differs between them is the strategy.
-Nothing here imports Solara; the page (``app.py``) calls these methods and draws the result.
+Each district is a set of replicates stepped together: replicate *r* runs on the *r*-th of
+``replicate_seeds(seed, replicates)``, the seeds ``district_sim.compare`` gives its replicates
+for the same seed, so a side's runs are ``compare``'s runs, number for number, and the page can
+show a mean with its 95% interval instead of one seed's luck. Every district on the page shares
+those seeds, so they start from the same students and teachers and meet the same random shocks
+(common random numbers, run by run): what differs between them is the strategy, and their
+differences are paired over the replicates, as ``compare``'s ``vs_first``. Levers, shocks and
+forks act on every replicate of a district. Nothing here imports Solara; the page (``app.py``)
+calls these methods and draws the result.
 """
 
 from __future__ import annotations
 
+import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import mesa
+import numpy as np
 
+from ..api import replicate_seeds
 from ..calendar import MONTHS_PER_YEAR, SchoolTime, calendar
 from ..model import DistrictModel, check_seed
+from ..report import interval, metric_interval
 from ..scenarios import list_scenarios, load_scenario
 from ..settings import Settings, SettingsError, Shock, find
 from ..shocks import BUTTONS
@@ -43,14 +53,26 @@ SHOCK_BUTTONS = BUTTONS
 #: What the page builds by default: a 10,000-student district of 20 schools.
 DEFAULT_STUDENTS = 10_000
 DEFAULT_SCHOOLS = 20
+#: Replicates of each district: ten give a 95% interval about 0.7 standard errors of one
+#: run wide each side (t at 9 degrees of freedom, 2.26, over the square root of 10) for about
+#: ten times one run's cost, which a month of a 10,000-student district keeps small (~1 ms a run).
+DEFAULT_REPLICATES = 10
+#: The page's largest number of replicates: a lever change re-runs all of them to now.
+MAX_REPLICATES = 50
+
+#: A band: each month's mean over the replicates and its 95% interval (lists of floats).
+Band = tuple[list[float], list[float], list[float]]
 
 
 @dataclass
 class Setup:
-    """Choices that survive a Reset: each side's scenario and the levers pulled on it."""
+    """Choices that survive a Reset: each side's scenario and the levers pulled on it, and the
+    seed (typed on the page, where a bad one gets a message; SolaraViz's Reset has no place
+    to show one)."""
 
     scenarios: dict[str, str] = field(default_factory=lambda: {LEFT: "fragmented", RIGHT: "focused"})
     overrides: dict[str, dict[str, float]] = field(default_factory=lambda: {LEFT: {}, RIGHT: {}})
+    seed: int = 0
 
 
 @dataclass
@@ -65,20 +87,29 @@ class Marker:
 
 @dataclass
 class Line:
-    """One district on the page, and the record that rebuilds it."""
+    """One district on the page (its replicates), and the record that rebuilds it."""
 
     key: str
     label: str
     scenario: str
-    seed: int
+    seed: int                  # the page's seed; the replicates run on ``seeds``
     initial: Settings
     color: str
+    seeds: tuple[int, ...] = ()
     #: Shocks injected and levers pulled, in the order they happened.
     history: list[Event] = field(default_factory=list)
     parent: str | None = None
     fork_time: float | None = None
     fork_index: int | None = None  # where in history the branch's own settings are
-    model: DistrictModel | None = None
+    models: list[DistrictModel] = field(default_factory=list)
+    #: Each column's band so far, extended as months are recorded (past months never change:
+    #: a change that rewrites the past builds a new Line).
+    bands: dict[str, Band] = field(default_factory=dict, init=False, repr=False)
+
+    @property
+    def model(self) -> DistrictModel:
+        """The first replicate: what the PELP diagram and the schools view show."""
+        return self.models[0]
 
     @property
     def settings(self) -> Settings:
@@ -89,9 +120,38 @@ class Line:
     def dashed(self) -> bool:
         return self.parent is not None
 
-    def replay(self, until: float) -> DistrictModel:
-        """Rebuild the district from its record and run it to ``until``."""
-        return simulate(self.initial, self.seed, int(round(until)), events=self.history)
+    @property
+    def months(self) -> int:
+        """Months recorded (every replicate has the same)."""
+        return len(self.model.datacollector.model_vars.get("achievement", []))
+
+    def replay(self, until: float) -> list[DistrictModel]:
+        """Rebuild every replicate from the record and run it to ``until``."""
+        return [simulate(self.initial, s, int(round(until)), events=self.history) for s in self.seeds]
+
+    def rebuilt(self, until: float, **changes: Any) -> Line:
+        """A copy with ``changes`` to its record, replayed to ``until`` (bands start afresh)."""
+        line = replace(self, models=[], **changes)
+        line.models = line.replay(until)
+        return line
+
+    def runs(self, column: str) -> np.ndarray:
+        """Every replicate's monthly values of ``column``: one row a replicate."""
+        return np.array([m.datacollector.model_vars[column][:self.months] for m in self.models], dtype=float)
+
+    def band(self, column: str) -> Band:
+        """Each month's mean over the replicates and its 95% t-interval, bounded to the metric's
+        range (``report.metric_interval``, as ``compare``'s tables and figures)."""
+        means, lows, highs = self.bands.setdefault(column, ([], [], []))
+        n = self.months
+        if len(means) < n:
+            record = [m.datacollector.model_vars[column] for m in self.models]
+            for i in range(len(means), n):
+                mean, low, high = metric_interval([r[i] for r in record], column)
+                means.append(float(mean))
+                lows.append(float(low))
+                highs.append(float(high))
+        return means[:n], lows[:n], highs[:n]
 
 
 class Comparison(SchoolTime, mesa.Model):
@@ -101,17 +161,26 @@ class Comparison(SchoolTime, mesa.Model):
         setup: each side's scenario and levers (kept across Resets); fragmented against
             focused if omitted.
         students, schools: size of both districts.
-        seed: shared by every district (common random numbers).
+        seed: gives every district the same replicate seeds (common random numbers), those
+            ``compare`` uses for it; any whole number >= 0, as ``compare`` takes (a string of
+            digits too). Kept in ``setup``; the setup's seed if omitted.
+        replicates: runs of each district (1 to ``MAX_REPLICATES``).
     """
 
     def __init__(self, setup: Setup | None = None, students: int = DEFAULT_STUDENTS,
-                 schools: int = DEFAULT_SCHOOLS, seed: int = 0) -> None:
-        seed = check_seed(_whole(seed, "seed"))
+                 schools: int = DEFAULT_SCHOOLS, seed: int | str | None = None,
+                 replicates: int = DEFAULT_REPLICATES) -> None:
+        setup = setup if setup is not None else Setup()
+        seed = check_seed(_whole(setup.seed if seed is None else seed, "seed"))
         students = _whole(students, "district.students")
         schools = _whole(schools, "district.schools")
+        replicates = _whole(replicates, "replicates", 1, MAX_REPLICATES)
         super().__init__(rng=seed)
-        self.setup = setup if setup is not None else Setup()
+        setup.seed = seed
+        self.setup = setup
         self.seed = seed
+        self.replicates = replicates
+        self.seeds = tuple(replicate_seeds(seed, replicates))
         self.size = {"district.students": students, "district.schools": schools}
         self.lock = threading.RLock()
         self.lines: dict[str, Line] = {}
@@ -131,13 +200,20 @@ class Comparison(SchoolTime, mesa.Model):
         overrides = self.setup.overrides.get(side, {}) if overrides is None else overrides
         settings = load_scenario(name, {**self.size, **overrides})
         line = Line(key=side, label=name, scenario=name, seed=self.seed, initial=settings,
-                    color=COLORS[side])
-        line.model = simulate(settings, self.seed)
+                    color=COLORS[side], seeds=self.seeds)
+        line.models = [simulate(settings, s) for s in self.seeds]
         return line
 
     @property
     def months(self) -> int:
         return int(round(self.time))
+
+    def restarted(self, seed: int | str | None = None) -> Comparison:
+        """The page's districts built afresh at month 0, as Reset builds them (same scenarios,
+        levers, size and replicates), on ``seed`` if given, which the setup then keeps (it is
+        the one SolaraViz's Reset passes). A bad seed raises SettingsError and changes nothing."""
+        return Comparison(self.setup, self.size["district.students"], self.size["district.schools"],
+                          seed, self.replicates)
 
     def when(self, time: float | None = None) -> str:
         """'year 3, month 4' of the month about to start at ``time`` (now if omitted)."""
@@ -150,7 +226,8 @@ class Comparison(SchoolTime, mesa.Model):
         """One school month for every district, in lockstep."""
         with self.lock:
             for line in self.lines.values():
-                line.model.step()
+                for model in line.models:
+                    model.step()
             if self.months >= MAX_MONTHS:
                 self.running = False
 
@@ -173,9 +250,8 @@ class Comparison(SchoolTime, mesa.Model):
             raise SettingsError(f"unknown scenario {name!r} (known: {', '.join(known)})")
         with self.lock:
             line = self._root(side, name, {})
-            line.history = [e for e in self.lines[side].history if e.is_shock]
-            line.model = line.replay(self.time)
-            self.lines[side] = line
+            history = [e for e in self.lines[side].history if e.is_shock]
+            self.lines[side] = line.rebuilt(self.time, history=history)
             self.setup.scenarios[side] = name
             self.setup.overrides[side] = {}
             self.note = f"{_side_name(side)} is now {name}, re-run from the start to {self.when()}"
@@ -187,13 +263,12 @@ class Comparison(SchoolTime, mesa.Model):
             line = self._line(key)
             if line.parent is None:
                 settings, value = levers.apply(line.initial, lever_key, text)
-                candidate = Line(**{**line.__dict__, "initial": settings, "model": None})
+                candidate = line.rebuilt(self.time, initial=settings)
             else:
                 settings, value = levers.apply(line.history[line.fork_index].change, lever_key, text)
                 history = list(line.history)
                 history[line.fork_index] = Event(line.fork_time, settings)
-                candidate = Line(**{**line.__dict__, "history": history, "model": None})
-            candidate.model = candidate.replay(self.time)
+                candidate = line.rebuilt(self.time, history=history)
             self.lines[key] = candidate
             if line.parent is None:
                 self.setup.overrides.setdefault(key, {})[lever_key] = value
@@ -215,7 +290,8 @@ class Comparison(SchoolTime, mesa.Model):
             for key in keys:
                 line = self.lines[key]
                 line.history.append(Event(self.time, shock))
-                line.model.schedule_shock(shock)
+                for model in line.models:
+                    model.schedule_shock(shock)
             who = "all districts" if target == "all" else (
                 "both sides" if target == "both" else self.lines[target].label)
             marker = Marker(self.time, kind, tuple(keys), f"{spec.label} ({who}), {self.when()}")
@@ -253,10 +329,10 @@ class Comparison(SchoolTime, mesa.Model):
             label = f"{parent.label}, from y{self.year}m{self.month}: {lever_label}"
             history = [e for e in parent.history if e.time <= self.time]
             branch = Line(key=bkey, label=label, scenario=parent.scenario, seed=parent.seed,
-                          initial=parent.initial, color=color,
+                          initial=parent.initial, color=color, seeds=parent.seeds,
                           history=history + [Event(self.time, settings)],
                           parent=key, fork_time=self.time, fork_index=len(history))
-            branch.model = branch.replay(self.time)
+            branch.models = branch.replay(self.time)
             self.lines[bkey] = branch
             self.note = f"New branch of {parent.label} from {self.when()}: {lever_label}"
             return branch
@@ -278,8 +354,10 @@ class Comparison(SchoolTime, mesa.Model):
 
     # --- reading --------------------------------------------------------------------------------
 
-    def series(self, columns: list[str]) -> list[dict]:
-        """Each district's monthly values of ``columns`` (copies, safe to draw while playing).
+    def series(self, columns: list[str], spread: bool = False) -> list[dict]:
+        """Each district's monthly band of ``columns``: ``values`` the mean over its replicates,
+        ``low`` and ``high`` its 95% interval, and with ``spread`` each replicate's values
+        (``runs``: column -> one row a replicate). Copies, safe to draw while playing.
 
         Row i is the month that ended at time i + 1. A branch's rows before its fork are its
         parent's (replayed), so charts draw a branch from its fork on.
@@ -287,48 +365,86 @@ class Comparison(SchoolTime, mesa.Model):
         with self.lock:
             out = []
             for line in self.lines.values():
-                record = line.model.datacollector.model_vars
-                n = len(record.get("achievement", []))
-                out.append({
+                bands = {c: line.band(c) for c in columns}
+                entry = {
                     "key": line.key, "label": line.label, "color": line.color,
                     "dashed": line.dashed, "start": int(round(line.fork_time or 0)),
-                    "n": n, "values": {c: list(record[c][:n]) for c in columns},
-                })
+                    "n": line.months, "replicates": len(line.models),
+                    "values": {c: b[0] for c, b in bands.items()},
+                    "low": {c: b[1] for c, b in bands.items()},
+                    "high": {c: b[2] for c, b in bands.items()},
+                }
+                if spread:
+                    entry["runs"] = {c: line.runs(c) for c in columns}
+                out.append(entry)
             return out
 
     def latest(self, key: str) -> dict[str, float]:
-        """The last recorded month of one district (empty before the first step)."""
+        """The last recorded month of one district, each column's mean over its replicates
+        (empty before the first step)."""
+        return {c: float(v.mean()) for c, v in self.latest_runs(key).items()}
+
+    def latest_runs(self, key: str) -> dict[str, np.ndarray]:
+        """The last recorded month of one district, each column's value in every replicate."""
         with self.lock:
-            record = self._line(key).model.datacollector.model_vars
-            if not record or not record.get("achievement"):
+            line = self._line(key)
+            if not line.months:
                 return {}
-            return {c: float(v[-1]) for c, v in record.items()}
+            records = [m.datacollector.model_vars for m in line.models]
+            return {c: np.array([r[c][-1] for r in records], dtype=float) for c in records[0]}
+
+    def difference(self, a: str, b: str, column: str = "achievement") -> tuple[float, float, float]:
+        """District ``a`` less district ``b`` in ``column`` now: the mean of the paired
+        differences over the replicates (they share seeds) and its 95% interval, as ``compare``'s
+        ``vs_first``. Raises SettingsError before the first month."""
+        runs_a, runs_b = self.latest_runs(a), self.latest_runs(b)
+        if not runs_a or not runs_b:
+            raise SettingsError("no month has been run yet: step first")
+        mean, low, high = interval(runs_a[column] - runs_b[column])
+        return float(mean), float(low), float(high)
 
     def environment_shocks(self) -> list[dict]:
-        """Shocks from scenarios and chance (not the page's buttons), once per time and kind."""
+        """Shocks from scenarios and chance (not the page's buttons), once per time and kind,
+        with the districts and how many of each district's replicates met them (``runs``: a
+        random shock falls in some replicates, a scenario's in all)."""
         with self.lock:
             seen: dict[tuple, dict] = {}
             for line in self.lines.values():
-                for entry in line.model.shock_state.log:
-                    if entry["source"] == "injected":
-                        continue
-                    k = (round(entry["time"], 3), entry["kind"])
-                    seen.setdefault(k, {**entry, "lines": []})["lines"].append(line.key)
+                for model in line.models:
+                    for entry in model.shock_state.log:
+                        if entry["source"] == "injected":
+                            continue
+                        k = (round(entry["time"], 3), entry["kind"])
+                        item = seen.setdefault(k, {**entry, "lines": [], "runs": {}})
+                        if line.key not in item["lines"]:
+                            item["lines"].append(line.key)
+                        item["runs"][line.key] = item["runs"].get(line.key, 0) + 1
             return sorted(seen.values(), key=lambda e: e["time"])
 
 
-def _whole(value: Any, name: str) -> int:
+_INTEGER = re.compile(r"[+-]?\d+")
+
+
+def _whole(value: Any, name: str, low: int | None = None, high: int | None = None) -> int:
     """Whole numbers from the page arrive as ints, floats or strings; a setting's range is
-    the schema's (the seed's is the run's own check)."""
+    the schema's unless given (the seed's is the run's own check). Digits are read exactly, so
+    a seed beyond a float's 2**53 is the seed typed."""
     info = find(name)
-    low, high = (int(info.low), int(info.high)) if info is not None else (0, None)
+    if low is None:
+        low, high = (int(info.low), int(info.high)) if info is not None else (0, None)
     allowed = f"between {low} and {high}" if high is not None else f">= {low}"
     message = f"{name} must be a whole number {allowed}, got {value!r}"
-    try:
-        number = float(str(value).strip())
-    except ValueError:
-        raise SettingsError(message) from None
-    if not number.is_integer() or number < low or (high is not None and number > high):
+    text = str(value).strip()
+    if _INTEGER.fullmatch(text):
+        number: float = int(text)
+    else:
+        try:
+            number = float(text)
+        except ValueError:
+            raise SettingsError(message) from None
+        if not number.is_integer():
+            raise SettingsError(message)
+    if number < low or (high is not None and number > high):
         raise SettingsError(message)
     return int(number)
 
