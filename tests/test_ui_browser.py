@@ -192,3 +192,10 @@ def test_export_downloads_the_data_and_the_charts(ui):
     with ui.expect_download() as got:
         click(ui, "Charts (PNG)")
     assert Path(got.value.path()).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_tab_is_named_after_the_page(ui):
+    from district_sim.ui.app import TITLE
+
+    ui.wait_for_function("t => document.title === t", arg=TITLE)
+    assert ui.title() == TITLE

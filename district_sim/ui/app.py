@@ -467,6 +467,7 @@ def Page():
     model = solara.use_reactive(first)
     demo = solara.use_reactive(False)
     solara.Style(solara.use_memo(_stylesheet, []))   # the page's styling, once per tab
+    solara.Title(TITLE)                               # the browser tab's name, not Solara's "App"
     # SolaraViz: the app bar, play / pause / step / reset, speed, size and seed; the model it
     # plays is the Comparison. The main area is ours (one full-width dashboard).
     SolaraViz(model, components=[], model_params=model_params(setup), name=TITLE, play_interval=150)
