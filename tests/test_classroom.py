@@ -10,7 +10,7 @@ from district_sim.scenarios import list_scenarios, load_scenario
 from district_sim.ui import charts, classroom
 
 QUOTED = re.compile(r"(?<![A-Za-z])'([^']+?)'(?![A-Za-z])")
-APP = Path(charts.__file__).with_name("app.py")
+APP = Path(charts.__file__).with_name("dashboard.py")
 
 
 def visible_names() -> set[str]:

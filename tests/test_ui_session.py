@@ -14,7 +14,7 @@ import district_sim as ds
 from district_sim.cli import main
 from district_sim.model import DistrictModel
 from district_sim.settings import SettingsError
-from district_sim.ui import charts, classroom, explain, levers
+from district_sim.ui import charts, classroom, explain, exports, levers
 from district_sim.ui.session import LEFT, RIGHT, SHOCK_BUTTONS, Comparison, Setup
 
 SMALL = {"students": 3000, "schools": 6, "replicates": 3}
@@ -388,7 +388,7 @@ def test_csv_export_holds_every_district_and_month():
     c.inject("pandemic", LEFT)
     c.fork(LEFT, "strategy.buffering", 0.5)
     run(c, 4)
-    rows = list(csv.DictReader(io.StringIO(charts.csv_bytes(c).decode())))
+    rows = list(csv.DictReader(io.StringIO(exports.csv_bytes(c).decode())))
     assert len(rows) == 15 * 3
     assert {r["district"] for r in rows} == {LEFT, RIGHT, "branch1"}
     left = [r for r in rows if r["district"] == LEFT]
@@ -399,14 +399,14 @@ def test_csv_export_holds_every_district_and_month():
 
 def test_the_csv_holds_each_districts_means_and_every_run_as_compare_writes_it():
     c = run(small(2), 12)
-    rows = list(csv.DictReader(io.StringIO(charts.csv_bytes(c).decode())))
+    rows = list(csv.DictReader(io.StringIO(exports.csv_bytes(c).decode())))
     right = [r for r in rows if r["district"] == RIGHT]
     runs = c.latest_runs(RIGHT)["achievement"]
     assert float(right[-1]["achievement"]) == pytest.approx(runs.mean())
     last = {k: float(right[-1][k]) for k in ("achievement_low", "achievement", "achievement_high")}
     assert last["achievement_low"] < last["achievement"] < last["achievement_high"]
     assert {r["replicates"] for r in rows} == {str(SMALL["replicates"])}
-    every = pd.read_csv(io.BytesIO(charts.runs_csv_bytes(c)))
+    every = pd.read_csv(io.BytesIO(exports.runs_csv_bytes(c)))
     assert len(every) == 2 * SMALL["replicates"] * 12
     both = ds.compare(["fragmented", "focused"], years=1.2, replicates=SMALL["replicates"], seed=2,
                       overrides={"district.students": 3000, "district.schools": 6})
@@ -419,7 +419,7 @@ def test_the_csv_holds_each_districts_means_and_every_run_as_compare_writes_it()
 def test_png_export_is_a_png():
     c = run(small(), 6)
     c.inject("budget_cut", "all")
-    data = charts.png_bytes(c, dpi=40)
+    data = exports.png_bytes(c, dpi=40)
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
 
 

@@ -1,110 +1,15 @@
-"""The page in a real browser: Debian's chromium driven by Playwright against `solara run`.
+"""The page in a real browser: loading, playing, levers, shocks, forks, exports.
 
-The server runs on a free loopback port, with Solara's page scripts from the local cache
-(``.ci/solara-assets``). Page errors (uncaught exceptions, console errors) fail the test.
 The screenshots linked from the README are saved here: docs/screenshots/default.png and
 docs/screenshots/fork.png.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
-import pytest
-
-pytest.importorskip("playwright", reason="playwright is in the test extra: pip install -e '.[test]'")
-
-from district_sim.ui import server  # noqa: E402
-
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"{CHROMIUM} missing (apt-get install -y chromium; .ci/run does it)"),
-    # pytest-base-url (pulled in by pytest-playwright) defines a fixture pytest 9 deprecates
-    pytest.mark.filterwarnings("ignore:Session-scoped fixtures defined as instance methods"),
-]
-SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-TIMEOUT = 30_000  # ms
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args():
-    """pytest-playwright's launch arguments: Debian's chromium, no downloads, no sandbox."""
-    return {"executable_path": CHROMIUM,
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync"]}
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1700, "height": 1250}, "accept_downloads": True}
-
-
-@pytest.fixture(scope="module")
-def ui_url(tmp_path_factory):
-    if not server.assets_ready():
-        pytest.fail(f"Solara's page scripts are not cached in {server.assets_dir()}: run .ci/solara-assets")
-    port = server.free_port()
-    log = open(tmp_path_factory.mktemp("ui") / "server.log", "w")  # noqa: SIM115
-    process = server.start("127.0.0.1", port, stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        server.wait_until_up(url, process)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except Exception:
-            process.kill()
-        log.close()
-
-
-@pytest.fixture
-def ui(page, ui_url):
-    """A fresh page (its own districts), with errors collected."""
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
-    page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
-    page.set_default_timeout(TIMEOUT)
-    page.goto(ui_url)
-    page.wait_for_selector(".ds-chart-achievement svg")
-    yield page
-    assert errors == []
-
-
-def months(page) -> int:
-    return int(page.locator(".ds-chart-achievement svg").get_attribute("data-months"))
-
-
-def wait_months(page, at_least: int) -> None:
-    page.wait_for_function(
-        f"() => Number(document.querySelector('.ds-chart-achievement svg')?.dataset.months) >= {at_least}")
-
-
-def points(page, line: str) -> int:
-    found = page.locator(f'.ds-chart-achievement polyline[data-line="{line}"][data-column="achievement"]')
-    return int(found.get_attribute("data-n")) if found.count() else 0
-
-
-def click(page, name: str) -> None:
-    page.get_by_role("button", name=name, exact=True).click()
-
-
-def step_years(page, years: int) -> None:
-    start = months(page)
-    for i in range(years):
-        click(page, "Step a year")
-        wait_months(page, start + 10 * (i + 1))
-
-
-def screenshot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    tmp = SHOTS / f".{name}.tmp.png"
-    page.screenshot(path=str(tmp), full_page=True)
-    os.replace(tmp, SHOTS / name)   # never a half-written file in docs/
+from .drive import click, months, points, screenshot, step_years, wait_months
 
 
 def test_page_loads_with_both_strategies_and_saves_the_default_screenshot(ui):

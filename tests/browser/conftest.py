@@ -1,0 +1,78 @@
+"""What every browser test shares: Debian's chromium driven by Playwright against `solara run`.
+
+The server runs on a free loopback port (one per test module), with Solara's page scripts
+from the local cache (``.ci/solara-assets``). Page errors (uncaught exceptions, console
+errors) fail the test. ``drive`` holds the helpers that use the page as a user does.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("playwright", reason="playwright is in the test extra: pip install -e '.[test]'")
+
+from district_sim.ui import server  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+TIMEOUT = 30_000  # ms
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.skipif(
+                not os.path.exists(CHROMIUM),
+                reason=f"{CHROMIUM} missing (apt-get install -y chromium; .ci/run does it)"))
+            # pytest-base-url (pulled in by pytest-playwright) defines a fixture pytest 9 deprecates
+            item.add_marker(pytest.mark.filterwarnings(
+                "ignore:Session-scoped fixtures defined as instance methods"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    """pytest-playwright's launch arguments: Debian's chromium, no downloads, no sandbox."""
+    return {"executable_path": CHROMIUM,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync"]}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1700, "height": 1250}, "accept_downloads": True}
+
+
+@pytest.fixture(scope="module")
+def ui_url(tmp_path_factory):
+    if not server.assets_ready():
+        pytest.fail(f"Solara's page scripts are not cached in {server.assets_dir()}: run .ci/solara-assets")
+    port = server.free_port()
+    log = open(tmp_path_factory.mktemp("ui") / "server.log", "w")  # noqa: SIM115
+    process = server.start("127.0.0.1", port, stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        server.wait_until_up(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except Exception:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture
+def ui(page, ui_url):
+    """A fresh page (its own districts), with errors collected."""
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+    page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
+    page.set_default_timeout(TIMEOUT)
+    page.goto(ui_url)
+    page.wait_for_selector(".ds-chart-achievement svg")
+    yield page
+    assert errors == []
