@@ -19,14 +19,16 @@ from pathlib import Path
 import solara
 from mesa.visualization import SolaraViz
 
+from . import presenter
 from .dashboard import Dashboard
 from .session import DEFAULT_REPLICATES, DEFAULT_SCHOOLS, DEFAULT_STUDENTS, MAX_REPLICATES, Comparison, Setup
 from .sidebar import SidebarCards
 
 TITLE = "District coherence: two strategies side by side"
-#: The page's one stylesheet; elements name its classes (``ds-*``). Only what is known at
-#: runtime stays inline: a district's colour (session.COLORS) and a school tile's value colour.
-STYLESHEET = Path(__file__).with_name("page.css")
+#: The page's stylesheets, in order: the main area's, then the sidebar's and controls'.
+#: Elements name their classes (``ds-*``). Only what is known at runtime stays inline: a
+#: district's colour (session.COLORS) and a school tile's value colour.
+STYLESHEETS = tuple(Path(__file__).with_name(name) for name in ("page.css", "sidebar.css"))
 
 
 def model_params(setup: Setup) -> dict:
@@ -54,11 +56,15 @@ def Page():
     first = solara.use_memo(lambda: Comparison(setup), [])
     model = solara.use_reactive(first)
     demo = solara.use_reactive(False)
+    presenting = solara.use_reactive(False)
     solara.Style(solara.use_memo(_stylesheet, []))   # the page's styling, once per tab
+    presenter.PresenterStyle(presenting.value)       # large type, no sidebar, when presenting
     solara.Title(TITLE)                               # the browser tab's name, not Solara's "App"
     # SolaraViz: the app bar, play / pause / step / reset, speed, size and seed; the model it
     # plays is the Comparison. The main area is ours (one full-width dashboard).
     SolaraViz(model, components=[], model_params=model_params(setup), name=TITLE, play_interval=150)
+    with solara.AppBar():
+        presenter.PresenterSwitch(presenting)
     Dashboard(model)
     SidebarCards(model, demo)
 
@@ -66,4 +72,4 @@ def Page():
 def _stylesheet() -> str:
     """The stylesheet's text. Passed as text, not a Path: with a Path, Solara's development
     mode watches the file from an event loop, which a page rendered in tests does not have."""
-    return STYLESHEET.read_text(encoding="utf-8")
+    return "\n".join(path.read_text(encoding="utf-8") for path in STYLESHEETS)
