@@ -53,7 +53,7 @@ import pandas as pd
 
 from .. import __version__
 from ..api import replicate_seeds
-from ..settings import Settings, SettingsError
+from ..settings import Settings, SettingsError, SmallSchoolWarning
 from . import accepted as accepted_set
 from . import probes
 from .targets import BY_KEY, PROBES, TARGETS, Target
@@ -232,7 +232,8 @@ def run_tasks(func, tasks: list[tuple], workers: int = 1, progress: Progress = N
     from ..experiments.runner import _mp_context
 
     out = [None] * len(tasks)
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=_mp_context()) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=_mp_context(),
+                             initializer=quiet_small_schools) as pool:
         with warnings.catch_warnings():  # as in decompose: only native thread pools are running
             warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
             futures = {pool.submit(func, *task): i for i, task in enumerate(tasks)}
@@ -996,6 +997,15 @@ def _write_draws(cal: Calibration, folder: Path) -> Path:
     return data
 
 
+def quiet_small_schools() -> None:
+    """Silence the small-school warning in this process (and a worker's).
+
+    The calibration's districts are validate's probes, sized for each probe (a
+    superintendent's tenure needs a central office, not full schools): the warning would speak
+    of sizes the user did not choose, as ``district-sim validate`` explains."""
+    warnings.simplefilter("ignore", SmallSchoolWarning)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = parse(argv)
@@ -1006,7 +1016,9 @@ def main(argv: list[str] | None = None) -> int:
     def say(stage):
         return lambda done, total: print(f"\r{stage}: {done}/{total}   ", end="", file=sys.stderr)
 
-    cal = run_all(args, say)
+    with warnings.catch_warnings():
+        quiet_small_schools()
+        cal = run_all(args, say)
     print(file=sys.stderr)
     out = Path(args.out)
     tmp = out.with_name(f".{out.name}.tmp")
