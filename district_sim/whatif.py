@@ -49,7 +49,21 @@ The file (version 1)::
     levers = { "strategy.initiatives_per_year" = 0.0 }
 
 A ``levers`` event changes the listed settings of those the district acts on just before it
-(the scenario with the line's ``levers``, then each earlier ``levers`` event in turn).
+(the scenario with the line's ``levers``, then each earlier ``levers`` event in turn). A
+branch's own lever is the ``levers`` event at its ``fork_month`` (the last one, for a fork of a
+fork made the same month).
+
+A file saved from the page also says how the page drew it, so that opening it there gives the
+same charts (replaying ignores it)::
+
+    [page]
+    branches_made = 2                # forks made so far (names and colours the next one)
+
+    [[page.markers]]                 # a shock button pressed, as the charts mark it
+    month = 20
+    kind = "budget_cut"
+    lines = ["left"]
+    label = "Budget cut (fragmented), year 3, month 1"
 """
 
 from __future__ import annotations
@@ -69,10 +83,12 @@ from .api import replicate_seeds
 from .model import DistrictModel, check_seed
 from .scenarios import load_scenario
 from .settings import Settings, SettingsError, Shock, describe_validation_error, flatten
+from .shocks import SHOCK_KINDS
 from .simulation import MAX_MONTHS, Event, simulate
 
-__all__ = ["VERSION", "WhatIf", "WhatIfError", "LineRecord", "ShockAt", "LeversAt",
-           "read", "replay", "run_line", "changed_settings", "from_page", "save_csv", "read_csv"]
+__all__ = ["VERSION", "WhatIf", "WhatIfError", "LineRecord", "ShockAt", "LeversAt", "MarkerAt",
+           "read", "replay", "run_line", "changed_settings", "from_page", "save_csv", "read_csv",
+           "csv_text", "csv_head"]
 
 VERSION = 1
 SIDES = ("left", "right")
@@ -103,6 +119,17 @@ class LeversAt:
 
 
 @dataclass(frozen=True)
+class MarkerAt:
+    """A shock button pressed on the page at school month ``month``, as its charts mark it: the
+    districts it went into then (a branch removed since stays named) and the marker's words."""
+
+    month: float
+    kind: str
+    lines: tuple[str, ...]
+    label: str
+
+
+@dataclass(frozen=True)
 class LineRecord:
     """One district of a what-if and the record that rebuilds it: a side (``left``,
     ``right``) or a branch forked from another line (``parent``, ``fork_month``)."""
@@ -118,6 +145,16 @@ class LineRecord:
     def settings(self) -> Settings:
         """What the district is built from: the scenario with this line's levers."""
         return load_scenario(self.scenario, self.levers)
+
+    @property
+    def fork_index(self) -> int | None:
+        """Where in :meth:`history` a branch's own settings are: its last ``levers`` event at
+        ``fork_month`` (None for a side)."""
+        if self.parent is None:
+            return None
+        found = [i for i, e in enumerate(self.events)
+                 if isinstance(e, LeversAt) and e.month == self.fork_month]
+        return found[-1] if found else None
 
     def history(self) -> list[Event]:
         """The events :func:`simulate` replays, in the order they happened (a levers event
@@ -147,12 +184,22 @@ class WhatIf:
     title: str = ""
     date: str = field(default_factory=lambda: _dt.date.today().isoformat())
     version: int = VERSION
+    #: How the page drew it (empty for a what-if not saved from the page).
+    markers: tuple[MarkerAt, ...] = ()
+    branches_made: int | None = None
 
     def to_toml(self) -> str:
         """The what-if as TOML text (what the page offers to download)."""
         head: dict[str, Any] = {"version": self.version, "title": self.title, "date": self.date,
                                 "seed": self.seed, "replicates": self.replicates, "months": self.months}
-        return tomli_w.dumps(head | {"lines": {key: _line_table(line) for key, line in self.lines.items()}})
+        body = head | {"lines": {key: _line_table(line) for key, line in self.lines.items()}}
+        page: dict[str, Any] = {}
+        if self.branches_made is not None:
+            page["branches_made"] = self.branches_made
+        if self.markers:
+            page["markers"] = [{"month": m.month, "kind": m.kind, "lines": list(m.lines), "label": m.label}
+                               for m in self.markers]
+        return tomli_w.dumps(body | ({"page": page} if page else {}))
 
     @classmethod
     def from_toml(cls, text: str, source: str = "what-if") -> WhatIf:
@@ -266,11 +313,25 @@ def from_line(line: PageLine) -> LineRecord:
                       fork_month=None if line.fork_time is None else _month(line.fork_time))
 
 
+class PageMarker(Protocol):
+    """What the page's ``Marker`` holds (a shock button pressed)."""
+
+    time: float
+    kind: str
+    lines: tuple[str, ...]
+    label: str
+
+
 def from_page(lines: Mapping[str, PageLine], seed: int, replicates: int, months: int,
-              title: str = "") -> WhatIf:
-    """A what-if of the page's districts as they stand (``Comparison.lines`` and its clock)."""
+              title: str = "", markers: Iterable[PageMarker] = (),
+              branches_made: int | None = None) -> WhatIf:
+    """A what-if of the page's districts as they stand (``Comparison.lines`` and its clock),
+    with the shocks its charts mark and the forks made so far, so the page can reopen it as
+    it was."""
     return WhatIf(lines={k: from_line(v) for k, v in lines.items()}, seed=seed,
-                  replicates=replicates, months=months, title=title)
+                  replicates=replicates, months=months, title=title,
+                  markers=tuple(MarkerAt(_month(m.time), m.kind, tuple(m.lines), m.label) for m in markers),
+                  branches_made=branches_made)
 
 
 def _month(time: float) -> float | int:
@@ -280,7 +341,9 @@ def _month(time: float) -> float | int:
 # --- reading and checking ---------------------------------------------------------------------
 
 
-_TOP = {"version", "title", "date", "seed", "replicates", "months", "lines"}
+_TOP = {"version", "title", "date", "seed", "replicates", "months", "lines", "page"}
+_PAGE = {"branches_made", "markers"}
+_MARKER = {"month", "kind", "lines", "label"}
 _LINE = {"scenario", "label", "parent", "fork_month", "levers", "events"}
 
 
@@ -305,8 +368,37 @@ def _build(data: dict[str, Any]) -> WhatIf:
         if line.parent is not None and (line.parent not in records or line.parent == key):
             raise WhatIfError(f"lines.{key}.parent: no line {line.parent!r} to fork from "
                               f"(lines: {', '.join(records)})")
+    markers, branches_made = _page(data.get("page", {}), months)
     return WhatIf(lines=records, seed=seed, replicates=replicates, months=months, title=title,
-                  date=date, version=version)
+                  date=date, version=version, markers=markers, branches_made=branches_made)
+
+
+def _page(data: Any, months: int) -> tuple[tuple[MarkerAt, ...], int | None]:
+    """The optional [page] table: how the page drew the what-if."""
+    if not isinstance(data, dict):
+        raise WhatIfError("page: must be a table (branches_made, markers)")
+    _known(data, _PAGE, "page.")
+    made = None if "branches_made" not in data else _whole(data, "branches_made", 0, None, 0, "page.")
+    markers = data.get("markers", [])
+    if not isinstance(markers, list):
+        raise WhatIfError("page.markers: must be a list of [[page.markers]] tables")
+    return tuple(_marker(m, f"page.markers[{i}]", months) for i, m in enumerate(markers)), made
+
+
+def _marker(data: Any, where: str, months: int) -> MarkerAt:
+    if not isinstance(data, dict):
+        raise WhatIfError(f"{where}: must be a table with month, kind, lines and label")
+    _known(data, _MARKER, where + ".")
+    for key in sorted(_MARKER - set(data)):
+        raise WhatIfError(f"{where}.{key}: missing")
+    kind = data["kind"]
+    if kind not in SHOCK_KINDS:
+        raise WhatIfError(f"{where}.kind: must be one of {', '.join(SHOCK_KINDS)}, got {kind!r}")
+    lines = data["lines"]
+    if not isinstance(lines, list) or not lines or not all(isinstance(k, str) for k in lines):
+        raise WhatIfError(f"{where}.lines: must be a list of line keys in quotes, got {lines!r}")
+    return MarkerAt(_month_value(data["month"], f"{where}.month", months), kind, tuple(lines),
+                    _text(data, "label", "", where))
 
 
 def _line(key: str, data: Any, months: int) -> LineRecord:
@@ -338,6 +430,9 @@ def _line(key: str, data: Any, months: int) -> LineRecord:
         record.history()  # every lever value checked by the schema, as the page checks them
     except SettingsError as err:
         raise WhatIfError(f"{where}: {err}") from None
+    if parent is not None and record.fork_index is None:
+        raise WhatIfError(f"{where}.events: a branch needs a levers event at its fork_month ({fork}), "
+                          "the lever it changed")
     return record
 
 
@@ -377,12 +472,12 @@ def _known(data: dict, allowed: set[str], where: str) -> None:
             raise WhatIfError(f"{where}{key}: unknown key (known: {', '.join(sorted(allowed))})")
 
 
-def _whole(data: dict, key: str, low: int, high: int | None, default: int) -> int:
+def _whole(data: dict, key: str, low: int, high: int | None, default: int, where: str = "") -> int:
     value = data.get(key, default)
     too_high = high is not None and isinstance(value, int) and value > high
     if isinstance(value, bool) or not isinstance(value, int) or value < low or too_high:
         allowed = f"between {low} and {high}" if high is not None else f"{low} or more"
-        raise WhatIfError(f"{key}: must be a whole number {allowed}, got {value!r}")
+        raise WhatIfError(f"{where}{key}: must be a whole number {allowed}, got {value!r}")
     return value
 
 
@@ -421,13 +516,19 @@ def _line_table(line: LineRecord) -> dict[str, Any]:
 COMMENT = "# "
 
 
-def csv_text(whatif: WhatIf, df: pd.DataFrame) -> str:
-    """The replayed table as CSV, led by the whole what-if (title, date, seed, replicates,
-    every line's scenario, levers and events) as ``# `` lines: a table that says what made it.
-    :func:`read_csv` gives both back; ``pandas.read_csv(path, comment="#")`` reads the table."""
+def csv_head(whatif: WhatIf, notes: Iterable[str] = ()) -> str:
+    """The whole what-if (title, date, seed, replicates, every line's scenario, levers and
+    events) as ``# `` lines, then each of ``notes`` as a ``# # `` line (a comment of the TOML,
+    so :func:`read_csv` still reads the what-if back): what leads a table that says what made it."""
     head = "".join(f"{COMMENT}{line}\n".replace(f"{COMMENT}\n", "#\n")
                    for line in whatif.to_toml().splitlines())
-    return head + df.to_csv(index=False)
+    return head + "".join(f"{COMMENT}# {' '.join(note.split())}\n" for note in notes)
+
+
+def csv_text(whatif: WhatIf, df: pd.DataFrame) -> str:
+    """The replayed table as CSV, led by :func:`csv_head`. :func:`read_csv` gives both back;
+    ``pandas.read_csv(path, comment="#")`` reads the table."""
+    return csv_head(whatif) + df.to_csv(index=False)
 
 
 def save_csv(whatif: WhatIf, df: pd.DataFrame, path: str | Path) -> Path:

@@ -28,3 +28,19 @@ def test_every_name_a_caption_quotes_is_on_the_page():
     assert len(quoted) >= 5  # the script does point at the charts
     missing = [q for q in quoted if q not in names and f'"{q}"' not in app]
     assert not missing, f"captions name what the page does not show: {missing}"
+
+
+def test_each_beat_scrolls_to_the_first_chart_it_names():
+    selectors = {chart.title: f".ds-chart-{chart.key}" for chart in charts.CHARTS}
+    named = 0
+    for beat in classroom.SCRIPT:
+        quoted = [q for q in QUOTED.findall(beat.caption) if q in classroom.chart_selectors()]
+        target = classroom.focus(beat.caption)
+        if quoted:
+            named += 1
+            assert target == classroom.chart_selectors()[quoted[0]]
+            assert target in selectors.values()
+        else:
+            assert target == classroom.EXPLAIN     # where the caption itself is shown
+    assert named >= 5
+    assert classroom.focus("See 'Fatigue and turnover'.") == ".ds-chart-fatigue"

@@ -132,6 +132,65 @@ def test_parse_number_serves_other_whole_number_fields_too():
         levers.parse_number("1,5", "Seed")
 
 
+# --- whole numbers, exactly (seeds, counts) ---------------------------------------------------
+
+THOUSANDS_ONLY = "(commas may only group thousands, as in 10,000)"
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("10,000", 10_000), ("1,250,000", 1_250_000), (" 42 ", 42), ("+7", 7), ("7.0", 7), ("1e3", 1_000),
+    (12, 12), (3.0, 3), (str(2**64 + 1), 2**64 + 1), (f"{2**64 + 1:,}", 2**64 + 1),
+    ("9" * 400, int("9" * 400)),
+])
+def test_a_whole_number_is_read_exactly_with_thousands_commas(text, value):
+    got = levers.parse_whole(text, "Seed", low=0)
+    assert got == value and type(got) is int
+
+
+def test_a_seed_beyond_a_float_keeps_its_last_digit():
+    seed = 2**64 + 1
+    assert float(seed) == float(seed - 1)            # what a float would have made of it
+    assert levers.parse_whole(str(seed), "Seed", low=0) - 1 == 2**64
+
+
+@pytest.mark.parametrize(("text", "low", "high", "message"), [
+    ("2.5", 0, None, "Seed must be a whole number of at least 0, got 2.5"),
+    ("-1", 0, None, "Seed must be a whole number of at least 0, got -1"),
+    (2.5, 0, None, "Seed must be a whole number of at least 0, got 2.5"),
+    ("60", 1, 50, "Seed must be a whole number between 1 and 50, got 60"),
+    ("20,000", 0, 10_000, "Seed must be a whole number between 0 and 10,000, got 20,000"),
+    ("", 0, None, "Seed: the field is empty; enter a whole number"),
+    ("lots", 0, None, "Seed: 'lots' is not a whole number"),
+    ("1_0", 0, None, "Seed: '1_0' is not a whole number"),
+    ("nan", 0, None, "Seed: 'nan' is not a whole number"),
+    ("2,5", 0, None, f"Seed: '2,5' is not a whole number {THOUSANDS_ONLY}"),
+    ("1,0000", 0, None, f"Seed: '1,0000' is not a whole number {THOUSANDS_ONLY}"),
+    (True, 0, None, "Seed: enter a whole number"),
+    ("1e5000", 0, None, "Seed: '1e5000' has more than 1,000 digits"),
+])
+def test_what_is_not_an_allowed_whole_number_is_said_in_plain_words(text, low, high, message):
+    with pytest.raises(SettingsError) as err:
+        levers.parse_whole(text, "Seed", low=low, high=high)
+    assert str(err.value) == message
+
+
+def test_a_typed_field_shows_digits_that_read_back_as_the_value():
+    for key, value, text in ((SPENDING, 16_000.0, "16000"), (INITIATIVES, 2.5, "2.5"),
+                             (INITIATIVES, 0.1 + 0.2, "0.3"), (INITIATIVES, 5.0, "5")):
+        assert levers.field_text(key, value) == text
+        assert levers.parse(key, text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize(("key", "sent", "thumb"), [
+    ("strategy.resource_alignment", 0.7 - 0.05, 0.65), ("strategy.resource_alignment", 1.05, 1.0),
+    ("strategy.resource_alignment", -0.05, 0.0), ("budget.pay_level", 1.31, 1.3),
+    ("budget.pay_level", 1.04 + 1e-12, 1.04), ("leadership.superintendent_tenure_years", 5.4, 5.5),
+    ("capacity.teacher_attention", 3.1, 3.0), ("strategy.initiative_duration_years", 0.7 + 0.1, 0.8),
+])
+def test_a_slider_value_is_where_its_thumb_is(key, sent, thumb):
+    assert levers.on_slider(key, sent) == thumb
+
+
 # --- the Info tab ------------------------------------------------------------------------------
 
 def test_the_info_tab_has_netlogos_sections_in_order():

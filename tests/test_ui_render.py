@@ -7,6 +7,7 @@ import re
 import time
 
 import ipyvuetify as v
+import ipywidgets
 import pytest
 import solara
 from solara.widgets import HTML
@@ -45,8 +46,32 @@ def status(rc) -> str:
     return " ".join(str(c) for w in found for c in w.children)
 
 
-def test_page_shows_both_districts_and_mesa_controls(rendered):
-    assert {"Reset", "Step", "▶"} <= {str(w.children[0]) for w in rendered.find(v.Btn).widgets if w.children}
+def page_text(rc) -> str:
+    """Every word the page shows: texts, buttons, card titles, and field and slider labels."""
+    words: list[str] = []
+
+    def walk(widget) -> None:
+        words.extend(str(getattr(widget, name)) for name in ("label", "unsafe_innerHTML")
+                     if isinstance(getattr(widget, name, None), str))
+        for child in getattr(widget, "children", None) or []:
+            words.append(child) if isinstance(child, str) else walk(child)
+
+    for top in rc.find(ipywidgets.Widget).widgets:
+        walk(top)
+    return "\n".join(words)
+
+
+def test_page_shows_both_districts_and_its_own_controls_in_plain_words(rendered):
+    labels = {str(w.children[0]) for w in rendered.find(v.Btn).widgets if w.children}
+    assert {"Reset", "Play", "Step a month", "Step a year"} <= labels
+    text = page_text(rendered)
+    for mesa_word in ("Play Interval", "Render Interval", "Use Threads", "Information", "Model Parameters",
+                      "Time:"):
+        assert mesa_word not in text, mesa_word
+    for words in ("Pause between months", "Students in each district: 10,000",
+                  "Schools in each district: 20", "Runs of each side, for the 95% bands: 10",
+                  "Reset goes back to month 0"):
+        assert words in text, words
     keys = {re.search(r'data-chart="(\w+)"', w.unsafe_innerHTML).group(1)
             for w in rendered.find(HTML).widgets if 'data-chart="' in (w.unsafe_innerHTML or "")}
     assert keys == {"achievement", "practice", "coherence", "initiatives", "fatigue", "budget"}
@@ -54,7 +79,7 @@ def test_page_shows_both_districts_and_mesa_controls(rendered):
 
 
 def test_step_and_step_a_year_advance_both_charts(rendered):
-    button(rendered, "Step").click()
+    button(rendered, "Step a month").click()
     assert months(rendered) == 1
     assert points(rendered, "achievement", "left") == points(rendered, "achievement", "right") == 1
     button(rendered, "Step a year").click()
@@ -187,7 +212,7 @@ def test_each_side_is_its_replicates_mean_with_the_95_percent_band_compare_gives
 
 
 def test_axes_never_span_less_than_a_difference_that_matters(rendered):
-    button(rendered, "Step").click()      # one month: the data span a few thousandths of an SD
+    button(rendered, "Step a month").click()      # one month: the data span a few thousandths of an SD
     axes = {cols: span for key in ("achievement", "practice", "fatigue")
             for cols, span in panels(chart(rendered, key)).items()}
     for columns, least in (("achievement", 0.2), ("achievement_gap", 0.2), ("teacher_practice", 0.2),
@@ -238,6 +263,117 @@ def test_the_seed_takes_every_seed_compare_takes_and_refuses_bad_ones(rendered):
     assert chart(rendered, "achievement") != before
     seed.v_model = "1.5"
     seed.fire_event("focusout")
-    assert "seed must be a whole number >= 0, got '1.5'" in status(rendered) and months(rendered) == 10
+    assert "Seed must be a whole number of at least 0, got 1.5" in status(rendered) and months(rendered) == 10
     button(rendered, "Reset").click()                      # Reset keeps the seed
     assert months(rendered) == 0 and "compare --seed 18446744073709551617" in explain_text(rendered)
+
+
+# --- the page's own controls: play and pause, Reset with a size, the cap, the opening -------------------
+
+
+def wait_for(condition, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def size_slider(rc, name: str):
+    return next(w for w in rc.find(v.Slider).widgets if f"ds-size-slider-{name}" in (w.class_ or ""))
+
+
+def labels(rc) -> set[str]:
+    return {str(w.children[0]) for w in rc.find(v.Btn).widgets if w.children}
+
+
+def test_pause_stops_the_play_loop_before_its_next_month(rendered):
+    button(rendered, "1 ms").click()
+    button(rendered, "Play").click()
+    wait_for(lambda: months(rendered) >= 2)
+    assert "Pause" in labels(rendered) and "Play" not in labels(rendered)
+    button(rendered, "Pause").click()
+    at_pause = months(rendered)
+    time.sleep(1.5)
+    assert months(rendered) - at_pause <= 1       # at most the month under way when clicked
+    assert "Play" in labels(rendered)
+    assert not rendered.find(v.Btn, children=["Step a month"]).widget.disabled
+
+
+def test_reset_builds_the_size_chosen_and_says_what_it_will_do(rendered):
+    button(rendered, "Step a year").click()
+    for name, value in (("students", 2000), ("schools", 4), ("replicates", 3)):
+        size_slider(rendered, name).v_model = value
+    text = page_text(rendered)
+    assert "Students in each district: 2,000" in text and "Runs of each side, for the 95% bands: 3" in text
+    assert "press Reset to use the new size" in text and months(rendered) == 10   # not applied yet
+    button(rendered, "Reset").click()
+    assert months(rendered) == 0 and 'data-replicates="3"' in chart(rendered, "achievement")
+    assert "press Reset to use the new size" not in page_text(rendered)
+
+
+def test_at_the_cap_the_controls_stop_and_say_why(rendered):
+    from district_sim.ui.controls import CAP_MESSAGE
+
+    for name, value in (("students", 2000), ("schools", 4), ("replicates", 1)):
+        size_slider(rendered, name).v_model = value
+    button(rendered, "Reset").click()
+    for _ in range(40):
+        button(rendered, "Step a year").click()
+    assert months(rendered) == 400
+    assert CAP_MESSAGE in page_text(rendered) and "40 school years (400 months)" in CAP_MESSAGE
+    for label in ("Play", "Step a month", "Step a year"):
+        assert rendered.find(v.Btn, children=[label]).widget.disabled, label
+    button(rendered, "Reset").click()
+    assert months(rendered) == 0 and CAP_MESSAGE not in page_text(rendered)
+    assert not rendered.find(v.Btn, children=["Play"]).widget.disabled
+
+
+def test_a_fork_error_is_shown_in_the_fork_card(rendered):
+    rendered.find(v.TextField, label="New value (now 5)").widget.v_model = "lots"
+    button(rendered, "Fork").click()
+    fork_card = next(w for w in rendered.find(v.Card).widgets if "Fork now" in page_text_of(w))
+    assert "'lots' is not a number" in page_text_of(fork_card)
+    others = [w for w in rendered.find(v.Card).widgets if w is not fork_card]
+    assert not any("'lots'" in page_text_of(w) for w in others)      # nowhere else
+
+
+def page_text_of(widget) -> str:
+    words: list[str] = []
+
+    def walk(w) -> None:
+        for child in getattr(w, "children", None) or []:
+            words.append(child) if isinstance(child, str) else walk(child)
+
+    walk(widget)
+    return " ".join(words)
+
+
+def test_the_opening_runs_both_sides_to_year_ten_once_a_browser_shows_the_page(rendered):
+    from district_sim.ui.controls import OPENING_MONTHS, PageSignals
+
+    assert months(rendered) == 0                 # no browser yet: nothing runs
+    signals = rendered.find(PageSignals).widget
+    signals.vue_ready()                          # what the browser says once it shows the page
+    wait_for(lambda: months(rendered) >= OPENING_MONTHS, 90)
+    wait_for(lambda: "Play" in labels(rendered))
+    assert months(rendered) == OPENING_MONTHS
+    for side in ("left", "right"):
+        assert points(rendered, "achievement", side) == OPENING_MONTHS
+    assert "Both sides ran to year 10 as the page opened" in page_text(rendered)
+    signals.vue_ready()                          # once a tab: a second "ready" does not start it again
+    button(rendered, "Reset").click()
+    time.sleep(0.5)
+    assert months(rendered) == 0
+
+
+def test_the_classroom_demo_pauses_play_when_it_starts(rendered):
+    button(rendered, "Play").click()
+    wait_for(lambda: months(rendered) >= 1)
+    button(rendered, "Classroom demo (5 min)").click()
+    # the play loop may be drawing its last month: the page catches up when it is done
+    wait_for(lambda: rendered.find(v.Btn, children=["Play"]).widgets != [], 5)
+    assert "Pause" not in labels(rendered)
+    wait_for(lambda: rendered.find(v.Btn, children=["Play"]).widget.disabled, 5)   # the demo plays now
+    time.sleep(0.5)
+    assert months(rendered) == 0
+    button(rendered, "Stop the demonstration").click()

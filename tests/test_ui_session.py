@@ -4,7 +4,9 @@ shocks, forks, the explanation, the exports and the classroom script."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -15,7 +17,8 @@ from district_sim.cli import main
 from district_sim.model import DistrictModel
 from district_sim.settings import SettingsError
 from district_sim.ui import charts, classroom, explain, exports, levers
-from district_sim.ui.session import LEFT, RIGHT, SHOCK_BUTTONS, Comparison, Setup
+from district_sim.ui.session import COLORS, LEFT, RIGHT, SHOCK_BUTTONS, Comparison, Setup
+from district_sim.whatif import WhatIf
 
 SMALL = {"students": 3000, "schools": 6, "replicates": 3}
 
@@ -28,6 +31,12 @@ def run(c: Comparison, months: int) -> Comparison:
     for _ in range(months):
         c.step()
     return c
+
+
+def table_rows(data: bytes) -> list[dict]:
+    """An export's rows, past its leading ``# `` lines (the what-if that made it)."""
+    text = data.decode()
+    return list(csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#")))
 
 
 def frame(c: Comparison, key: str) -> pd.DataFrame:
@@ -136,11 +145,11 @@ def test_the_page_takes_every_seed_compare_takes(seed):
 
 
 @pytest.mark.parametrize("kwargs, words", [
-    ({"seed": -1}, "seed must be a whole number >= 0"),
-    ({"seed": "1.5"}, "seed must be a whole number"),
-    ({"seed": "abc"}, "seed must be a whole number"),
-    ({"replicates": 0}, "replicates must be a whole number between 1 and 50"),
-    ({"replicates": 51}, "replicates must be a whole number between 1 and 50"),
+    ({"seed": -1}, "Seed must be a whole number of at least 0, got -1"),
+    ({"seed": "1.5"}, "Seed must be a whole number of at least 0, got 1.5"),
+    ({"seed": "abc"}, "Seed: 'abc' is not a whole number"),
+    ({"replicates": 0}, "Runs of each district must be a whole number between 1 and 50, got 0"),
+    ({"replicates": 51}, "Runs of each district must be a whole number between 1 and 50, got 51"),
 ])
 def test_bad_seed_or_replicates_name_the_setting_and_the_range(kwargs, words):
     with pytest.raises(SettingsError, match=words):
@@ -388,7 +397,7 @@ def test_csv_export_holds_every_district_and_month():
     c.inject("pandemic", LEFT)
     c.fork(LEFT, "strategy.buffering", 0.5)
     run(c, 4)
-    rows = list(csv.DictReader(io.StringIO(exports.csv_bytes(c).decode())))
+    rows = list(table_rows(exports.csv_bytes(c)))
     assert len(rows) == 15 * 3
     assert {r["district"] for r in rows} == {LEFT, RIGHT, "branch1"}
     left = [r for r in rows if r["district"] == LEFT]
@@ -399,14 +408,14 @@ def test_csv_export_holds_every_district_and_month():
 
 def test_the_csv_holds_each_districts_means_and_every_run_as_compare_writes_it():
     c = run(small(2), 12)
-    rows = list(csv.DictReader(io.StringIO(exports.csv_bytes(c).decode())))
+    rows = list(table_rows(exports.csv_bytes(c)))
     right = [r for r in rows if r["district"] == RIGHT]
     runs = c.latest_runs(RIGHT)["achievement"]
     assert float(right[-1]["achievement"]) == pytest.approx(runs.mean())
     last = {k: float(right[-1][k]) for k in ("achievement_low", "achievement", "achievement_high")}
     assert last["achievement_low"] < last["achievement"] < last["achievement_high"]
     assert {r["replicates"] for r in rows} == {str(SMALL["replicates"])}
-    every = pd.read_csv(io.BytesIO(exports.runs_csv_bytes(c)))
+    every = pd.read_csv(io.BytesIO(exports.runs_csv_bytes(c)), comment="#")
     assert len(every) == 2 * SMALL["replicates"] * 12
     both = ds.compare(["fragmented", "focused"], years=1.2, replicates=SMALL["replicates"], seed=2,
                       overrides={"district.students": 3000, "district.schools": 6})
@@ -474,3 +483,187 @@ def test_lever_ranges_are_the_schemas_or_a_stated_narrowing_inside_it():
         assert info.contains(lever.low) and info.contains(lever.high), lever.key
         if lever.shown is not None:  # a narrowing, not the schema's range restated
             assert (lever.low, lever.high) != (info.low, info.high), lever.key
+
+
+# --- saving and opening a what-if: the page restored exactly ------------------------------------------
+
+
+def scripted_page(seed: int) -> Comparison:
+    """A page with every kind of change, at several months: a scenario changed, levers pulled on
+    a side (before and after a fork of it) and on a branch, shocks into one side and into all,
+    two forks (one of them later removed, so the next fork is the third), a fork of a fork."""
+    c = small(seed)
+    script = ((4, lambda: c.set_scenario(RIGHT, "focused_pandemic")),
+              (3, lambda: c.set_lever(LEFT, "strategy.alignment", "0.7")),
+              (5, lambda: c.inject("budget_cut", LEFT)),
+              (0, lambda: c.fork(LEFT, "strategy.initiatives_per_year", "0")),
+              (6, lambda: c.inject("state_mandate", "all")),
+              (2, lambda: c.fork(RIGHT, "strategy.buffering", "0.9")),
+              (3, lambda: c.set_lever("branch1", "strategy.buffering", "0.2")),
+              (1, lambda: c.fork("branch1", "strategy.alignment", "0.3")),
+              (2, lambda: c.inject("pandemic", "branch2")),
+              (1, lambda: c.remove("branch2")),
+              (4, lambda: c.set_lever(LEFT, "strategy.buffering", "0.6")))
+    for months, action in script:
+        run(c, months)
+        action()
+    return run(c, 3)
+
+
+def assert_same_page(a: Comparison, b: Comparison) -> None:
+    """Every district, replicate and recorded column equal, bit for bit, and what the page
+    draws and exports from them."""
+    assert (a.months, a.time, a.seed, a.seeds, a.replicates, a.size) == (b.months, b.time, b.seed, b.seeds,
+                                                                         b.replicates, b.size)
+    assert list(a.lines) == list(b.lines)
+    for key, line in a.lines.items():
+        other = b.lines[key]
+        for name in ("label", "scenario", "color", "parent", "fork_time", "fork_index", "seeds", "initial"):
+            assert getattr(line, name) == getattr(other, name), (key, name)
+        assert [(e.time, e.change) for e in line.history] == [(e.time, e.change) for e in other.history]
+        assert line.settings == other.settings
+        assert len(line.models) == len(other.models)
+        for ma, mb in zip(line.models, other.models, strict=True):
+            pd.testing.assert_frame_equal(ma.results(), mb.results(), check_exact=True)
+            assert ma.time == mb.time
+    assert a.markers == b.markers
+    assert a._branch_count == b._branch_count
+    assert charts.all_charts_svg(a) == charts.all_charts_svg(b)
+    now = datetime.datetime(2026, 12, 2, 6, 40, tzinfo=datetime.UTC)
+    assert exports.csv_bytes(a, now) == exports.csv_bytes(b, now)
+    assert exports.runs_csv_bytes(a, now) == exports.runs_csv_bytes(b, now)
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_a_saved_what_if_opens_as_the_page_that_saved_it_and_steps_on_alike(seed):
+    page = scripted_page(seed)
+    assert set(page.lines) == {LEFT, RIGHT, "branch1", "branch3"} and len(page.markers) == 3
+    page.setup.title = "Stop launching"
+    text = page.whatif().to_toml()
+    setup = Setup()
+    opened = Comparison.from_whatif(WhatIf.from_toml(text), setup)
+    assert opened.setup is setup and setup.title == "Stop launching" and setup.seed == seed
+    assert setup.scenarios == page.setup.scenarios and setup.overrides == page.setup.overrides
+    assert_same_page(page, opened)
+    for c in (page, opened):                          # Play/Step and the next fork continue alike
+        run(c, 7)
+        c.fork(RIGHT, "strategy.alignment", "0.5")
+        c.inject("budget_cut", "all")
+        run(c, 4)
+    assert "branch4" in opened.lines
+    assert_same_page(page, opened)
+    assert page.restarted().lines[RIGHT].initial == opened.restarted().lines[RIGHT].initial  # Reset too
+
+
+def test_opening_a_what_if_the_page_cannot_show_changes_nothing():
+    page = scripted_page(0)
+    story = page.whatif()
+    setup = Setup(title="mine")
+    for bad, words in ((replace(story, replicates=51), "the page runs at most 50"),
+                       (replace(story, months=401), "the page stops at 400")):
+        with pytest.raises(SettingsError, match=words):
+            Comparison.from_whatif(bad, setup)
+    assert setup == Setup(title="mine")
+
+
+def test_a_what_if_written_without_the_page_gets_markers_and_colours():
+    text = """version = 1
+seed = 2
+replicates = 2
+months = 12
+[lines.left]
+scenario = "fragmented"
+levers = { "district.students" = 3000, "district.schools" = 6 }
+[[lines.left.events]]
+month = 5
+shock = { kind = "budget_cut", year = 1, magnitude = 0.05, duration_years = 1.0 }
+[lines.right]
+scenario = "focused"
+levers = { "district.students" = 3000, "district.schools" = 6 }
+[lines.mine]
+scenario = "fragmented"
+parent = "left"
+fork_month = 8
+levers = { "district.students" = 3000, "district.schools" = 6 }
+[[lines.mine.events]]
+month = 5
+shock = { kind = "budget_cut", year = 1, magnitude = 0.05, duration_years = 1.0 }
+[[lines.mine.events]]
+month = 8
+levers = { "strategy.alignment" = 0.5 }
+"""
+    c = Comparison.from_whatif(WhatIf.from_toml(text))
+    assert c.months == 12 and c.lines["mine"].fork_index == 1 and c.lines["mine"].color not in COLORS.values()
+    assert [(m.time, m.kind, m.lines) for m in c.markers] == [(5.0, "budget_cut", (LEFT, "mine"))]
+    c.fork(LEFT, "strategy.buffering", "0.5")
+    assert "branch2" in c.lines
+
+
+# --- exports carry the what-if: title, settings, seed, date and version ------------------------------
+
+NOW = datetime.datetime(2026, 12, 2, 6, 40, tzinfo=datetime.UTC)
+
+
+def test_the_csv_exports_begin_with_the_what_if_and_when_and_by_what(tmp_path):
+    c = scripted_page(7)
+    c.setup.title = "Stop launching"
+    for name, data in (("data.csv", exports.csv_bytes(c, NOW)), ("runs.csv", exports.runs_csv_bytes(c, NOW))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        lines = data.decode().splitlines()
+        assert lines[:4] == ["# version = 1", '# title = "Stop launching"', f"# date = \"{c.whatif().date}\"",
+                             "# seed = 7"]
+        assert (f"# # Exported from the district-sim {ds.__version__} page on 2026-12-02 06:40 UTC; read "
+                'the table with pandas.read_csv(path, comment="#")') in lines
+        story, table = ds.whatif.read_csv(path)
+        assert story == c.whatif()                        # the export is a what-if file too
+        assert list(table.columns) == list(pd.read_csv(path, comment="#").columns)
+    assert list(table.columns[:5]) == ["district", "label", "scenario", "replicate", "seed"]
+
+
+def test_the_pages_csv_has_the_numbers_district_sim_whatif_writes_for_its_saved_file(tmp_path, capsys):
+    c = scripted_page(0)
+    saved = c.whatif("Stop launching").save(tmp_path / "saved.toml")
+    out = tmp_path / "x.csv"
+    assert main(["whatif", str(saved), "--out", str(out)]) == 0
+    cli = pd.read_csv(out, comment="#", dtype=str)
+    runs = pd.read_csv(io.BytesIO(exports.runs_csv_bytes(c)), comment="#", dtype=str)
+    names = ("district", "label", "scenario", "replicate", "seed")
+    metrics = [col for col in runs.columns if col not in names]
+    assert len(cli) == len(runs) == 4 * SMALL["replicates"] * c.months
+    # every run, cell for cell as text: the page's "Every run" CSV and the command line's agree
+    assert cli["line"].tolist() == runs["district"].tolist() and cli["seed"].tolist() == runs["seed"].tolist()
+    assert cli[metrics].equals(runs[metrics])
+    # the page's "Data" CSV is their mean over the runs, month by month, to the last bit
+    data = pd.read_csv(io.BytesIO(exports.csv_bytes(c)), comment="#")
+    numbers = cli[["line", "replicate", "achievement"]].assign(achievement=cli["achievement"].astype(float))
+    for key, rows in data.groupby("district", sort=False):
+        per_run = np.array([g["achievement"].to_numpy() for _, g in
+                            numbers[numbers["line"] == key].groupby("replicate", sort=False)])
+        assert np.array_equal(rows["achievement"].to_numpy(), per_run.mean(axis=0)), key
+
+
+def test_the_png_draws_and_keeps_the_title_seed_settings_and_date():
+    from PIL import Image
+
+    c = scripted_page(7)
+    c.setup.title = "Stop launching"
+    image = Image.open(io.BytesIO(exports.png_bytes(c, dpi=40, now=NOW)))
+    info = image.info
+    assert info["Title"] == "Stop launching" and info["Software"] == f"district-sim {ds.__version__}"
+    assert info["Creation Time"] == "2026-12-02 06:40 UTC"
+    assert "seed 7" in info["Description"] and "3 runs a district" in info["Description"]
+    assert "Left: fragmented; Share aligned with the theory of action = 0.7; Buffering of schools = 0.6" \
+        in info["Description"]
+    assert "Right: focused_pandemic" in info["Description"]
+    assert "Budget cut (fragmented)" in info["Description"]
+    assert WhatIf.from_toml(info["Comment"]) == c.whatif()
+    words = exports._provenance_lines(c, c.whatif(), exports.settings_words(c), list(c.markers), NOW)
+    assert words[0] == "Stop launching" and words[-1].startswith("Exported from the district-sim")
+
+
+@pytest.mark.parametrize(("title", "stem"), [
+    ("", "district-sim"), ("Stop launching, year 4!", "stop-launching-year-4"),
+    ("../../etc/passwd", "etc-passwd"), ("Année 3", "annee-3"), ("x" * 80, "x" * 60)])
+def test_file_names_come_from_the_title_in_safe_characters(title, stem):
+    assert exports.file_stem(title) == stem

@@ -4,6 +4,7 @@ and the replay (Python and ``district-sim whatif``) gives the page's numbers, ru
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -44,7 +45,7 @@ def page() -> Comparison:
 
 @pytest.fixture(scope="module")
 def saved(page) -> WhatIf:
-    return whatif.from_page(page.lines, page.seed, page.replicates, page.months, title="Stop launching")
+    return page.whatif("Stop launching")
 
 
 def test_the_file_round_trips_exactly(saved):
@@ -198,3 +199,71 @@ def test_the_command_refuses_a_bad_file_in_one_line(tmp_path, capsys, monkeypatc
     assert main(["whatif", *args]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("district-sim: error: ") and words in err and "\n" not in err
+
+
+def test_how_the_page_drew_it_round_trips_and_replay_ignores_it(page, saved):
+    assert saved.branches_made == 2 and len(saved.markers) == 3
+    everyone = (LEFT, RIGHT, "branch1", "branch2")
+    assert [m.lines for m in saved.markers] == [(LEFT, RIGHT), (LEFT, RIGHT), everyone]
+    assert whatif.from_page(page.lines, 3, 2, page.months).lines == saved.lines
+    text = saved.to_toml()
+    assert tomllib.loads(text)["page"]["markers"][0]["label"] == page.markers[0].label
+    assert WhatIf.from_toml(text) == saved
+    bare = WhatIf(lines=saved.lines, seed=saved.seed, replicates=saved.replicates, months=saved.months)
+    assert "[page]" not in bare.to_toml()
+    sides = {k: saved.lines[k] for k in (LEFT, RIGHT)}
+    story = WhatIf(lines=sides, seed=3, replicates=1, months=saved.months)
+    with_page = replace(story, markers=saved.markers[:1], branches_made=9)
+    pd.testing.assert_frame_equal(whatif.replay(story), whatif.replay(with_page), check_exact=True)
+
+
+PAGE = GOOD + """
+[page]
+branches_made = 1
+[[page.markers]]
+month = 5
+kind = "budget_cut"
+lines = ["left"]
+label = "Budget cut (fragmented), year 1, month 6"
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "words"), [
+    ("branches_made = 1", "branches_made = -1", "page.branches_made: must be a whole number 0 or more"),
+    ("branches_made = 1", "colour = 1", "page.colour: unknown key"),
+    ('kind = "budget_cut"\nlines', 'kind = "flood"\nlines', "page.markers[0].kind: must be one of"),
+    ('lines = ["left"]', "lines = []", "page.markers[0].lines: must be a list of line keys"),
+    ('label = "Budget cut', 'words = "Budget cut', "page.markers[0].words: unknown key"),
+    ("month = 5\nkind", "kind", "page.markers[0].month: missing"),
+    ("month = 5\nkind", "month = 99\nkind", "page.markers[0].month: must be a school month between 0 and 20"),
+    ("fork_month = 5", "fork_month = 6", "lines.b.events: a branch needs a levers event at its fork_month"),
+])
+def test_a_bad_page_table_or_a_branch_without_its_lever_gets_one_line(old, new, words):
+    assert WhatIf.from_toml(PAGE).markers[0].lines == (LEFT,)
+    assert old in PAGE
+    with pytest.raises(WhatIfError) as err:
+        WhatIf.from_toml(PAGE.replace(old, new, 1), "class.toml")
+    assert str(err.value).startswith("class.toml: ") and words in str(err.value)
+
+
+def test_notes_under_the_what_if_leave_it_readable(tmp_path, saved):
+    path = tmp_path / "t.csv"
+    table = pd.DataFrame({"a": [1, 2]})
+    path.write_text(whatif.csv_head(saved, ["Exported  on\nMonday; read it"]) + table.to_csv(index=False))
+    text = path.read_text()
+    assert "# # Exported on Monday; read it\n" in text
+    back, df = whatif.read_csv(path)
+    assert back == saved and df.equals(table)
+    assert pd.read_csv(path, comment="#").equals(table)
+
+
+def test_the_example_in_docs_whatif_md_opens_on_the_page_and_replays():
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "whatif.md").read_text()
+    story = WhatIf.from_toml(re.findall(r"```toml\n(.*?)```", doc, re.S)[0], "docs/whatif.md")
+    assert story.lines["branch1"].fork_index == 1 and story.markers[0].lines == (LEFT, "branch1")
+    page = Comparison.from_whatif(replace(story, replicates=1))
+    assert page.months == 40 and page.lines["branch1"].fork_time == 30
+    assert [m.label for m in page.markers] == ["Budget cut (fragmented), year 3, month 1"]

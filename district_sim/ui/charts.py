@@ -10,6 +10,11 @@ dashed line marks a branch (drawn from its fork), and shocks injected from the p
 vertical lines on the time axis; shocks from the environment (chance, or the scenario) are
 small triangles under it.
 
+Hovering a month of a chart shows that school month's values, each line's mean and 95%
+interval (:func:`month_tip`, in the browser's own tooltips). Text, axes and grid are drawn in
+``currentColor``, so the charts and the PELP diagrams follow the page's light or dark theme
+(page.css styles the cells around them).
+
 An axis never spans less than a difference that matters (``MIN_SPAN``: 0.2 student SD, 0.1
 on a 0-1 scale), so that a few thousandths of an SD of noise never fill a chart and look like
 an effect.
@@ -23,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..calendar import MONTHS_PER_YEAR, to_years
+from ..calendar import MONTHS_PER_YEAR, step_calendar, to_years
 from ..mechanisms.coherence import ELEMENTS
 from ..metrics import METRICS, SD, SD_YEAR, chart_panels
 from ..shocks import SHOCKS
@@ -164,14 +169,26 @@ def _widen(low: float, high: float, span: float, floor: float, ceiling: float) -
 # --- line charts -----------------------------------------------------------------------------
 
 
+#: The charts' type sizes, in SVG units: a chart drawn 480 units wide at 480 px shows them at
+#: that many pixels; presenter mode draws the charts at the screen's width, so larger.
+TICK_FONT, TITLE_FONT, LEGEND_FONT = 11, 12, 12
+#: Text and lines not in a district's colour take the page's text colour (``currentColor``),
+#: so that a chart follows the page's light or dark theme; these are their opacities.
+INK, FAINT_INK, GRID_INK = 0.85, 0.7, 0.12
+
+
 def chart_svg(chart: Chart, series: list[dict], markers: list, env_shocks: list[dict],
               now: float, width: int = 480, height: int = 330) -> str:
-    """One chart (one or more panels sharing the time axis) of every district, as SVG."""
-    left, right, top = 46, 10, 30
-    bottom_axis = 18
+    """One chart (one or more panels sharing the time axis) of every district, as SVG.
+
+    Hovering a month shows its values (:func:`month_tip`): each drawn month has an invisible
+    column with a ``<title>``, the browser's own tooltip, so hovering costs no script and no
+    round trip to the server. Shock markers lie above those columns and keep their own tips."""
+    left, right, top = 50, 10, 32
+    bottom_axis = 20
     gap = 16
     n_panels = len(chart.panels)
-    panel_h = (height - top - bottom_axis - gap * (n_panels - 1) - 14 * n_panels) / n_panels
+    panel_h = (height - top - bottom_axis - gap * (n_panels - 1) - 16 * n_panels) / n_panels
     years = max(5.0, math.ceil(to_years(now) + 1e-9))
     plot_w = width - left - right
 
@@ -184,9 +201,11 @@ def chart_svg(chart: Chart, series: list[dict], markers: list, env_shocks: list[
            f'data-replicates="{max((s.get("replicates", 1) for s in series), default=1)}" role="img">',
            f"<title>{html.escape(chart.title)}</title>"]
     out.append(_legend(series, width, left))
+    overlays: list[str] = []        # shock markers: drawn above the hover columns
     x_ticks = nice_ticks(0, years, 5)
+    spans = []
     for p_index, panel in enumerate(chart.panels):
-        y0 = top + p_index * (panel_h + gap + 14) + 14
+        y0 = top + p_index * (panel_h + gap + 16) + 16
         y1 = y0 + panel_h
         arrays = []
         for s in series:
@@ -197,25 +216,28 @@ def chart_svg(chart: Chart, series: list[dict], markers: list, env_shocks: list[
                 if "runs" in s:
                     arrays.append(np.asarray(s["runs"][col], dtype=float)[:, s["start"]:].ravel())
         lo, hi = _limits(arrays, panel.limits, panel.columns)
+        spans.append(hi - lo)
 
         def y_of(v: float, lo=lo, hi=hi, y0=y0, y1=y1) -> float:
             return y1 - (v - lo) / (hi - lo) * (y1 - y0)
 
-        out.append(f'<text x="{left}" y="{y0 - 4:.1f}" font-size="11" fill="#222">'
-                   f"{html.escape(panel.title)}</text>")
+        out.append(f'<text class="panel-title" x="{left}" y="{y0 - 4:.1f}" font-size="{TITLE_FONT}" '
+                   f'fill="currentColor" fill-opacity="{INK}">{html.escape(panel.title)}</text>')
         out.append(f'<rect class="plot" data-columns="{" ".join(panel.columns)}" data-low="{lo:.6g}" '
                    f'data-high="{hi:.6g}" x="{left}" y="{y0:.1f}" width="{plot_w}" height="{panel_h:.1f}" '
-                   f'fill="#fafafa" stroke="#ccc"/>')
+                   f'fill="currentColor" fill-opacity="0.025" stroke="currentColor" stroke-opacity="0.25"/>')
         y_ticks = [t for t in nice_ticks(lo, hi, 4) if lo <= t <= hi]
         tick_step = y_ticks[1] - y_ticks[0] if len(y_ticks) > 1 else hi - lo
         for tick in y_ticks:
             y = y_of(tick)
             out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" '
-                       f'stroke="#e6e6e6"/><text x="{left - 4}" y="{y + 3:.1f}" font-size="9" '
-                       f'text-anchor="end" fill="#444">{_fmt(tick, tick_step)}</text>')
+                       f'stroke="currentColor" stroke-opacity="{GRID_INK}"/>'
+                       f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="{TICK_FONT}" text-anchor="end" '
+                       f'fill="currentColor" fill-opacity="{FAINT_INK}">{_fmt(tick, tick_step)}</text>')
         for tick in x_ticks:
             x = x_of(tick * MONTHS_PER_YEAR)
-            out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y1:.1f}" y2="{y1 + 3:.1f}" stroke="#888"/>')
+            out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y1:.1f}" y2="{y1 + 3:.1f}" '
+                       f'stroke="currentColor" stroke-opacity="0.5"/>')
         for s in series:
             for col in panel.columns:
                 out.append(_band(s, col, x_of, y_of))
@@ -223,29 +245,132 @@ def chart_svg(chart: Chart, series: list[dict], markers: list, env_shocks: list[
         for s in series:
             for c_index, col in enumerate(panel.columns):
                 out.append(_polyline(s, col, c_index, x_of, y_of, panel_h))
-        for m in markers:
-            x = x_of(m.time)
-            color = NEUTRAL if len(m.lines) > 1 else _color_of(series, m.lines[0])
-            out.append(f'<g class="shock-marker" data-kind="{m.kind}"><title>{html.escape(m.label)}</title>'
-                       f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y0:.1f}" y2="{y1:.1f}" stroke="{color}" '
-                       f'stroke-dasharray="3 2" stroke-width="1.2"/>'
-                       + (f'<text x="{x + 2:.1f}" y="{y0 + 10:.1f}" font-size="10" font-weight="bold" '
-                          f'fill="{color}">{SHOCKS[m.kind].letter}</text>' if p_index == 0 else "")
-                       + "</g>")
-        for e in env_shocks:
-            x = x_of(e["time"])
-            tip = html.escape(f"{e['kind'].replace('_', ' ')} ({e['source']}), year {e['year']}"
-                              + _in_runs(e, series))
-            out.append(f'<path class="env-shock" d="M{x:.1f},{y1:.1f} l-3,5 h6 z" fill="#999">'
-                       f"<title>{tip}</title></path>")
+        overlays.extend(_markers(markers, series, x_of, y0, y1, p_index == 0))
+        overlays.extend(_env_shocks(env_shocks, series, x_of, y1))
+    plot_top, plot_bottom = top + 16, top + n_panels * (panel_h + gap + 16) - gap
+    out.append(_hover_columns(chart, series, spans, x_of, plot_top, plot_bottom))
+    out.extend(overlays)
     y_axis = height - 4
     for tick in x_ticks:
-        out.append(f'<text x="{x_of(tick * MONTHS_PER_YEAR):.1f}" y="{y_axis}" font-size="9" '
-                   f'text-anchor="middle" fill="#444">{tick:g}</text>')
-    out.append(f'<text x="{left - 6}" y="{y_axis}" font-size="9" text-anchor="end" '
-               f'fill="#444">years</text>')
+        out.append(f'<text x="{x_of(tick * MONTHS_PER_YEAR):.1f}" y="{y_axis}" font-size="{TICK_FONT}" '
+                   f'text-anchor="middle" fill="currentColor" fill-opacity="{FAINT_INK}">{tick:g}</text>')
+    out.append(f'<text x="{left - 6}" y="{y_axis}" font-size="{TICK_FONT}" text-anchor="end" '
+               f'fill="currentColor" fill-opacity="{FAINT_INK}">years</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def _markers(markers: list, series: list[dict], x_of, y0: float, y1: float, lettered: bool) -> list[str]:
+    """The page's injected shocks: a dashed vertical line each (lettered in the top panel), in
+    the district's colour, or the text colour when it hit several districts."""
+    out = []
+    for m in markers:
+        x = x_of(m.time)
+        color = "currentColor" if len(m.lines) > 1 else _color_of(series, m.lines[0])
+        out.append(f'<g class="shock-marker" data-kind="{m.kind}"><title>{html.escape(m.label)}</title>'
+                   f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y0:.1f}" y2="{y1:.1f}" stroke="{color}" '
+                   f'stroke-dasharray="3 2" stroke-width="1.2"/>'
+                   + (f'<text x="{x + 2:.1f}" y="{y0 + 11:.1f}" font-size="{TICK_FONT}" font-weight="bold" '
+                      f'fill="{color}">{SHOCKS[m.kind].letter}</text>' if lettered else "")
+                   + "</g>")
+    return out
+
+
+def _env_shocks(env_shocks: list[dict], series: list[dict], x_of, y1: float) -> list[str]:
+    """Shocks from chance or the scenario: a grey triangle under the time axis each."""
+    out = []
+    for e in env_shocks:
+        x = x_of(e["time"])
+        tip = html.escape(f"{e['kind'].replace('_', ' ')} ({e['source']}), year {e['year']}"
+                          + _in_runs(e, series))
+        out.append(f'<path class="env-shock" d="M{x:.1f},{y1:.1f} l-3,5 h6 z" fill="#999">'
+                   f"<title>{tip}</title></path>")
+    return out
+
+
+# --- hover values ----------------------------------------------------------------------------
+
+
+def _digits(span: float) -> int:
+    """Decimals that show a value to about a thousandth of its axis (3 on a 0.2 SD axis)."""
+    if not (span > 0 and math.isfinite(span)):
+        return 3
+    return max(0, min(4, 2 - math.floor(math.log10(span))))
+
+
+def _strings(values, digits: int) -> list[str]:
+    """Formatted values, '–' where a value is missing (one pass over the array)."""
+    return [f"{v:.{digits}f}" if math.isfinite(v) else "–" for v in np.asarray(values, dtype=float).tolist()]
+
+
+def month_tip(month: int, lines: list[tuple[str, list[tuple[str, str, str | None, str | None]]]]) -> str:
+    """The hover text of one month: which school month it is (year and month of the school
+    calendar, ten months a year, as the page's clock says it), then each line's mean of each
+    metric with its 95% interval. ``month`` counts from 1; ``lines`` holds (label, [(metric,
+    mean, low, high)]), the numbers already formatted (low and high None for a single run)."""
+    year, in_year = step_calendar(month)
+    banded = any(low is not None for _, values in lines for _, _, low, _ in values)
+    rows = [f"year {year}, month {in_year}" + (": mean (95% interval)" if banded else "")]
+    for label, values in lines:
+        parts = [f"{name} {mean}" + (f" ({low} to {high})" if low is not None else "")
+                 for name, mean, low, high in values]
+        rows.append(f"{label}: " + "; ".join(parts))
+    return "\n".join(rows)
+
+
+def _hover_columns(chart: Chart, series: list[dict], spans: list[float], x_of,
+                   y_top: float, y_bottom: float) -> str:
+    """One invisible column a drawn month (at most ~240), its tooltip :func:`month_tip`.
+    A branch appears from its fork on, as its line does. Only the drawn months' values are
+    formatted, once each."""
+    n = max((len(s["values"][c]) for s in series for c in s["values"]), default=0)
+    if n == 0:
+        return ""
+    idx = _indices({"start": 0}, n)
+    names = {c: _short(c) for p in chart.panels for c in p.columns}
+    text: dict[tuple[str, str, str], list[str]] = {}
+    for s in series:
+        for p_index, panel in enumerate(chart.panels):
+            digits = _digits(spans[p_index])
+            for col in panel.columns:
+                for part in ("values", "low", "high"):
+                    if part in s and (part == "values" or s.get("replicates", 1) > 1):
+                        values = np.full(n, np.nan)
+                        given = np.asarray(s[part][col], dtype=float)[:n]
+                        values[:given.size] = given
+                        text[s["key"], col, part] = _strings(values[idx], digits)
+    edges = [x_of(i + 1) for i in idx]
+    bounds = ([edges[0] - 3] + [(a + b) / 2 for a, b in zip(edges, edges[1:], strict=False)]
+              + [edges[-1] + 3])
+    # the columns' common top and height once, as the group's transform (each column is one
+    # unit tall, stretched to the plots' height): each column then carries only its month, x,
+    # width and tip; fill and pointer events are inherited
+    out = [f'<g class="ds-hover" transform="translate(0 {y_top:.1f}) scale(1 {y_bottom - y_top:.1f})" '
+           f'fill="none" pointer-events="all">']
+    for k, i in enumerate(idx):
+        lines = []
+        for s in series:
+            if i < max(s["start"] - 1, 0) or i >= len(s["values"][chart.panels[0].columns[0]]):
+                continue
+            values = []
+            for panel in chart.panels:
+                for col in panel.columns:
+                    low, high = text.get((s["key"], col, "low")), text.get((s["key"], col, "high"))
+                    values.append((names[col], text[s["key"], col, "values"][k],
+                                   low[k] if low else None, high[k] if high else None))
+            lines.append((s["label"], values))
+        tip = html.escape(month_tip(int(i) + 1, lines))
+        out.append(f'<rect data-month="{int(i) + 1}" x="{bounds[k]:.1f}" '
+                   f'width="{bounds[k + 1] - bounds[k]:.1f}" height="1"><title>{tip}</title></rect>')
+    out.append("</g>")
+    return "".join(out)
+
+
+def _short(column: str) -> str:
+    """A metric's name in a tooltip: its label up to a comma or a bracket, in lower case
+    ("Gap, other minus high-need (SD)" -> "gap")."""
+    label = METRICS[column].label if column in METRICS else column
+    return label.split(" (")[0].split(",")[0].lower()
 
 
 def _color_of(series: list[dict], key: str) -> str:
@@ -257,10 +382,10 @@ def _legend(series: list[dict], width: int, left: int) -> str:
     for s in series:
         label = s["label"] if len(s["label"]) <= 34 else s["label"][:33] + "…"
         dash = ' stroke-dasharray="5 3"' if s["dashed"] else ""
-        parts.append(f'<line x1="{x}" x2="{x + 16}" y1="10" y2="10" stroke="{s["color"]}" '
-                     f'stroke-width="2.5"{dash}/><text x="{x + 19}" y="13" font-size="10" '
-                     f'fill="#222">{html.escape(label)}</text>')
-        x += 26 + 5.6 * len(label)
+        parts.append(f'<line x1="{x}" x2="{x + 16}" y1="11" y2="11" stroke="{s["color"]}" '
+                     f'stroke-width="3"{dash}/><text x="{x + 19}" y="15" font-size="{LEGEND_FONT}" '
+                     f'fill="currentColor" fill-opacity="{INK}">{html.escape(label)}</text>')
+        x += 28 + 0.62 * LEGEND_FONT * len(label)
     return "".join(parts)
 
 
@@ -336,7 +461,7 @@ def _polyline(s: dict, col: str, c_index: int, x_of, y_of, panel_h: float) -> st
     style = f' stroke-dasharray="{dash[0]}"' if dash else ""
     return (f'<polyline class="series" data-line="{s["key"]}" data-column="{col}" '
             f'data-n="{n - first if start else n}" points="{points}" fill="none" '
-            f'stroke="{s["color"]}" stroke-width="{1.8 if c_index == 0 else 1.4}"{style}/>')
+            f'stroke="{s["color"]}" stroke-width="{2.2 if c_index == 0 else 1.6}"{style}/>')
 
 
 def all_charts_svg(comparison: Comparison, spread: bool = False) -> dict[str, str]:
@@ -414,9 +539,18 @@ def alignment_color(value: float) -> str:
     return _ramp(t, ((0.0, (215, 48, 39)), (0.5, (254, 224, 139)), (1.0, (26, 152, 80))))
 
 
+#: The PELP diagram's drawing units: its smallest text is ``PELP_MIN_FONT`` units, so shown at
+#: least ``PELP_MIN_WIDTH`` px wide (page.css's ``.ds-pelp-item``) it reads at 12 px or more.
+PELP_WIDTH, PELP_HEIGHT, PELP_MIN_FONT = 320, 290, 14
+PELP_MIN_WIDTH = math.ceil(PELP_WIDTH * 12 / PELP_MIN_FONT)
+
+
 def pelp_svg(model, title: str, color: str) -> str:
     """PELP's Coherence Framework for one district, each element coloured by how far it is
-    in line with the theory of action (0 red, 1 green)."""
+    in line with the theory of action (0 red, 1 green).
+
+    Text on the pale element boxes is always dark; text on the page's background is
+    ``currentColor``, so it follows the page's light or dark theme."""
     e = model.elements
     state = model.shock_state
     pressure = min(1.0, state.cut + state.pandemic + state.shortage + 10 * state.enrollment_loss)
@@ -425,42 +559,45 @@ def pelp_svg(model, title: str, color: str) -> str:
         "Systems": e.systems, "Resources": e.resources, "Stakeholders": e.stakeholders,
     }
     assert {k.lower() for k in values} - {"strategy"} == set(ELEMENTS)
-    w, h, cx, cy = 300, 250, 150, 132
+    w, h, cx, cy = PELP_WIDTH, PELP_HEIGHT, PELP_WIDTH / 2, 150
+    font = PELP_MIN_FONT
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" '
-           f'style="width:100%;max-width:330px;height:auto;font-family:sans-serif" role="img" '
+           f'style="width:100%;height:auto;font-family:sans-serif" role="img" '
            f'class="pelp" data-coherence="{e.coherence:.3f}">',
            f"<title>PELP coherence framework: {html.escape(title)}</title>",
-           f'<rect x="3" y="20" width="{w - 6}" height="{h - 24}" rx="14" fill="none" '
+           f'<rect x="3" y="24" width="{w - 6}" height="{h - 27}" rx="14" fill="none" '
            f'stroke="{alignment_color(1 - pressure)}" stroke-width="6"/>',
-           f'<text x="{w / 2}" y="14" font-size="12" text-anchor="middle" font-weight="bold" '
-           f'fill="{color}">{html.escape(title[:44])}</text>',
-           f'<text x="12" y="{h - 10}" font-size="9" fill="#444">Environment '
-           f'(pressure {pressure:.2f})</text>',
-           f'<text x="{w - 12}" y="{h - 10}" font-size="9" fill="#444" text-anchor="end">'
-           f'coherence {e.coherence:.2f}</text>']
+           f'<text x="{w / 2}" y="17" font-size="{font + 2}" text-anchor="middle" font-weight="bold" '
+           f'fill="{color}" class="ds-district-name">{html.escape(title[:34])}</text>',
+           f'<text x="12" y="{h - 10}" font-size="{font}" fill="currentColor">'
+           f"outside pressure {pressure:.2f}</text>",
+           f'<text x="{w - 12}" y="{h - 10}" font-size="{font}" fill="currentColor" text-anchor="end">'
+           f"coherence {e.coherence:.2f}</text>"]
     names = list(values)
-    radius_x, radius_y = 104, 74
-    for i in range(len(names)):
-        angle = -math.pi / 2 + 2 * math.pi * i / len(names)
-        x, y = cx + radius_x * math.cos(angle), cy + radius_y * math.sin(angle)
-        out.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="#bbb"/>')
-    for i, name in enumerate(names):
-        angle = -math.pi / 2 + 2 * math.pi * i / len(names)
-        x, y = cx + radius_x * math.cos(angle), cy + radius_y * math.sin(angle)
+    radius_x, radius_y = 108, 82
+    spots = [(cx + radius_x * math.cos(a), cy + radius_y * math.sin(a))
+             for a in (-math.pi / 2 + 2 * math.pi * i / len(names) for i in range(len(names)))]
+    for x, y in spots:
+        out.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="currentColor" '
+                   f'stroke-opacity="0.35"/>')
+    for name, (x, y) in zip(names, spots, strict=True):
         v = values[name]
         out.append(f'<g class="pelp-element" data-element="{name.lower()}" data-value="{v:.3f}">'
                    f"<title>{name}: {v:.2f}</title>"
-                   f'<rect x="{x - 38:.1f}" y="{y - 14:.1f}" width="76" height="28" rx="6" '
+                   f'<rect x="{x - 49:.1f}" y="{y - 19:.1f}" width="98" height="38" rx="6" '
                    f'fill="{alignment_color(v)}" stroke="#555"/>'
-                   f'<text x="{x:.1f}" y="{y - 1:.1f}" font-size="10" text-anchor="middle">{name}</text>'
-                   f'<text x="{x:.1f}" y="{y + 10:.1f}" font-size="9" text-anchor="middle">{v:.2f}</text>'
-                   "</g>")
+                   f'<text x="{x:.1f}" y="{y - 3:.1f}" font-size="{font}" text-anchor="middle" '
+                   f'fill="#111">{name}</text>'
+                   f'<text x="{x:.1f}" y="{y + 13:.1f}" font-size="{font}" text-anchor="middle" '
+                   f'fill="#111">{v:.2f}</text></g>')
     core = e.load_fit
     out.append(f'<g class="pelp-element" data-element="core" data-value="{core:.3f}">'
                f"<title>Instructional core: share of the work asked that teachers can do, {core:.2f}</title>"
-               f'<ellipse cx="{cx}" cy="{cy}" rx="46" ry="26" fill="{alignment_color(core)}" stroke="#333"/>'
-               f'<text x="{cx}" y="{cy - 3}" font-size="10" text-anchor="middle">Instructional</text>'
-               f'<text x="{cx}" y="{cy + 9}" font-size="10" text-anchor="middle">core {core:.2f}</text></g>')
+               f'<ellipse cx="{cx}" cy="{cy}" rx="56" ry="28" fill="{alignment_color(core)}" stroke="#333"/>'
+               f'<text x="{cx}" y="{cy - 3}" font-size="{font}" text-anchor="middle" fill="#111">'
+               f"Instructional</text>"
+               f'<text x="{cx}" y="{cy + 13}" font-size="{font}" text-anchor="middle" fill="#111">'
+               f"core {core:.2f}</text></g>")
     out.append("</svg>")
     return "".join(out)
 

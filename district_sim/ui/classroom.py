@@ -10,8 +10,10 @@ so tests run the whole demonstration without a browser and without waiting.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from . import charts
 from .session import LEFT, Comparison, Setup
 
 #: Seconds a school month takes between beats.
@@ -69,6 +71,28 @@ DEMO_SCHOOLS = 20
 DEMO_SEED = 0
 
 
+#: Where a caption's eye goes: the explain panel (which shows the caption) unless it names a chart.
+EXPLAIN = ".ds-explain-panel"
+_QUOTED = re.compile(r"(?<![A-Za-z])'([^']+?)'(?![A-Za-z])")
+
+
+def chart_selectors() -> dict[str, str]:
+    """Every chart's visible title, and each of its panels' titles, to the chart on the page."""
+    found = {}
+    for chart in charts.CHARTS:
+        found[chart.title] = f".ds-chart-{chart.key}"
+        for panel in chart.panels:
+            found.setdefault(panel.title, f".ds-chart-{chart.key}")
+    return found
+
+
+def focus(caption: str) -> str:
+    """The page element a caption talks about: the first chart it names by its title, else
+    the explain panel, where the caption is."""
+    selectors = chart_selectors()
+    return next((selectors[q] for q in _QUOTED.findall(caption) if q in selectors), EXPLAIN)
+
+
 def total_seconds(script: tuple[Beat, ...] = SCRIPT) -> float:
     return script[-1].month * MONTH_SECONDS + sum(b.hold for b in script)
 
@@ -87,6 +111,7 @@ class Director:
     script: tuple[Beat, ...] = SCRIPT
     done: set[int] = field(default_factory=set)
     caption: str = ""
+    focus: str = EXPLAIN    # the element the caption talks about (a CSS selector)
 
     @property
     def finished(self) -> bool:
@@ -99,6 +124,7 @@ class Director:
             if i not in self.done and beat.month <= c.months:
                 self.done.add(i)
                 self.caption = beat.caption
+                self.focus = focus(beat.caption)
                 if beat.shock:
                     c.inject(beat.shock, "both")
                 if beat.fork:

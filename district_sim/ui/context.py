@@ -18,32 +18,43 @@ class Ctx:
     Cards re-render when ``revision`` moves (a scenario, lever, shock or branch changed the
     districts) or the model is replaced (Reset), not every month, so a month's redraw stays
     cheap. Changes are made inside one render batch (``render_context``): one redraw each.
+
+    A message belongs where its action was taken: ``status`` holds (message, "ok" | "error",
+    place), and each card shows the messages of its own place next to the control that
+    caused them (``Status(ctx, place)``), so a fork's error is read beside the Fork button,
+    not at the top of a long sidebar. Messages with no place ("") show at the top.
     """
 
-    model: solara.Reactive     # the Comparison SolaraViz plays
+    model: solara.Reactive     # the Comparison on the page
     demo: solara.Reactive      # the classroom demonstration is running
-    status: solara.Reactive    # (message, "ok" | "error") of the last action
+    status: solara.Reactive    # (message, "ok" | "error", place) of the last action
     revision: solara.Reactive  # bumped by every change to the districts
     render_context: Any        # reacton's render context of the page, to batch redraws
+    playback: Any = None       # the tab's clock (controls.Playback): play, pause, step, reset
 
-    def act(self, action, done=None) -> bool:
-        """Run a change to the districts; bad input shows its message and changes nothing."""
+    def act(self, action, done=None, at: str = "") -> bool:
+        """Run a change to the districts; bad input shows its message at ``at`` and changes nothing."""
         try:
             result = action()
         except ValueError as err:  # SettingsError and pydantic's ValidationError are ValueErrors
-            self.error(err)
+            self.error(err, at)
             return False
-        self.changed(done(result) if callable(done) else (done or ""))
+        self.changed(done(result) if callable(done) else (done or ""), at)
         return True
 
-    def error(self, err: Exception) -> None:
-        self.status.set((" ".join(str(err).split()), "error"))
+    def error(self, err: Exception, at: str = "") -> None:
+        self.status.set((" ".join(str(err).split()), "error", at))
 
-    def changed(self, message: str) -> None:
+    def changed(self, message: str, at: str = "") -> None:
         with self.render_context:
-            self.status.set((message, "ok"))
+            self.status.set((message, "ok", at))
             self.revision.set(self.revision.value + 1)
             force_update()
+
+    def message(self, place: str) -> tuple[str, str]:
+        """The last action's (message, kind) if it was taken at ``place``, else ("", "ok")."""
+        text, kind, *where = self.status.value
+        return (text, kind) if (where[0] if where else "") == place else ("", "ok")
 
 
 def district_items(comparison: Comparison) -> list[dict]:

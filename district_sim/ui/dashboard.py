@@ -1,15 +1,22 @@
-"""The page's main area: the explain panel, the PELP diagrams, the charts and the schools.
+"""The page's main area: the scenarios' descriptions, this month's figures, the explain panel,
+the PELP diagrams, the charts, the schools and the model's Info tab ("About the model").
 
 Each component gets the :class:`~district_sim.ui.session.Comparison` and the month (``frame``)
 as props from ``Dashboard``, which alone follows Mesa's ``update_counter``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import solara
 from mesa.visualization.utils import update_counter
 
+from ..calendar import MONTHS_PER_YEAR, calendar
+from ..scenarios import list_scenarios
 from . import charts, explain
-from .session import LEFT, RIGHT, Comparison
+from .info import info_markdown
+from .session import LEFT, RIGHT, Comparison, Line
 from .widgets import Svg, tag
 
 
@@ -31,10 +38,10 @@ def ExplainPanel(model: Comparison, frame: int):
                     tag("ul", [tag("li", r) for r in d.reasons], "ds-reasons").key(f"reasons-{a}-{b}")
             if model.note:
                 tag("p", f"Last change: {model.note}", "ds-note").key("note")
-            tag("p", f"{model.when()}. Each line is the mean of {model.replicates} runs of its district "
-                      f"(seeds from {model.seed}, as district-sim compare --seed {model.seed}); the "
-                      f"shaded band is its 95% interval, and a difference counts only when its interval "
-                      f"excludes zero. "
+            tag("p", f"{model.when().capitalize()}. Each line is the mean of {model.replicates} runs of its "
+                      f"district (seeds from {model.seed}, as district-sim compare --seed {model.seed}); the "
+                      f"shaded band is its 95% interval; a difference is clear only when its interval "
+                      f"excludes zero, and too small to matter under {explain.LEVEL} SD of achievement. "
                       f"Shocks on the charts: {charts.shock_legend()}; grey triangles under "
                       f"the axis are shocks from chance or the scenario (hover: in how many runs). "
                       f"The reasons name the mechanism on which the districts differ most, relative "
@@ -117,6 +124,125 @@ def SchoolDetail(label: str, info: dict):
              "ds-teachers")
 
 
+def side_name(key: str) -> str:
+    """How the page names a district's place: Left, Right or Branch."""
+    return "Left" if key == LEFT else "Right" if key == RIGHT else "Branch"
+
+
+def time_text(c: Comparison) -> str:
+    """The month about to run, saying what a month is: 'Year 3, month 4 (24 school months run,
+    10 a school year)'. A model month is a school month, so a year on the charts is ten steps."""
+    year, month = calendar(c.time)
+    run = f"{c.months} school {'month' if c.months == 1 else 'months'} run"
+    return f"Year {year}, month {month} ({run}, {MONTHS_PER_YEAR} a school year)"
+
+
+@solara.component
+def ScenarioDescriptions(left: str, right: str):
+    """Each side's scenario in a sentence (its file's description), so a room knows what the two
+    colours stand for before reading a chart."""
+    described = solara.use_memo(list_scenarios, [])
+    with solara.Column(gap="0px", classes=["ds-descriptions"]):
+        for side, name in ((LEFT, left), (RIGHT, right)):
+            solara.v.Html(tag="div", class_="ds-description ds-small", attributes={"data-side": side},
+                          children=[solara.v.Html(tag="b", children=[f"{side_name(side)} ({name}): "]),
+                                    described.get(name, "")])
+
+
+@dataclass(frozen=True)
+class Readout:
+    """One cell of the figures table: a chart's values for one district this month."""
+
+    chart: str                                   # the chart it stands beside (charts.CHART_TITLES)
+    columns: tuple[str, ...]                     # the reporters it reads
+    show: Callable[[dict[str, tuple[float, float, float]]], str]   # (mean, low, high) by column
+
+
+def _signed(x: float, digits: int = 3) -> str:
+    """A signed figure with a true minus sign, as the explain panel prints differences."""
+    return f"{x:+.{digits}f}".replace("-", "\u2212")
+
+
+def _band(b: tuple[float, float, float], digits: int = 3) -> str:
+    return f"{_signed(b[0], digits)} [{_signed(b[1], digits)}, {_signed(b[2], digits)}]"
+
+
+#: What the figures table shows, one cell a chart, in the charts' order, two short lines a
+#: cell at most: each chart's values this month (mean over the runs; achievement with its 95%
+#: interval, as the explain panel reads it), and for the budget the share of improvement money
+#: behind the strategy (``resource_alignment``: the budget chart's solid against its dotted).
+READOUTS: tuple[Readout, ...] = (
+    Readout("achievement", ("achievement", "achievement_gap"),
+            lambda v: f"{_band(v['achievement'])} SD\ngap {v['achievement_gap'][0]:.3f} SD"),
+    Readout("practice", ("teacher_practice",), lambda v: f"{_signed(v['teacher_practice'][0])} SD a year"),
+    Readout("coherence", ("coherence",), lambda v: f"{v['coherence'][0]:.2f}"),
+    Readout("initiatives", ("active_initiatives", "implementation_depth"),
+            lambda v: f"{v['active_initiatives'][0]:.1f} running\ndepth {v['implementation_depth'][0]:.2f}"),
+    Readout("fatigue", ("teacher_fatigue", "teacher_turnover"),
+            lambda v: f"fatigue {v['teacher_fatigue'][0]:.2f}\n{100 * v['teacher_turnover'][0]:.0f}% "
+                      "leave a year"),
+    Readout("budget", ("class_size", "resource_alignment"),
+            lambda v: f"class size {v['class_size'][0]:.1f}\n{100 * v['resource_alignment'][0]:.0f}% of "
+                      "money aligned"),
+)
+
+
+def readout_cells(line: Line) -> dict[str, str]:
+    """The figures table's row for one district: chart key -> text (empty before a month ran).
+    Read off the bands the charts draw (``Line.band``), so the table and the charts agree."""
+    if not line.months:
+        return {}
+    last = {c: tuple(v[-1] for v in line.band(c)) for r in READOUTS for c in r.columns}
+    return {r.chart: r.show(last) for r in READOUTS}
+
+
+#: The figures table's layout, inline until page.css (not this module's) has rules for
+#: ``.ds-readouts``: as wide as its figures, cells left-aligned and tight, in the help lines' size.
+_TABLE = "border-collapse: collapse; margin: 2px 0 6px 0;"
+_HEAD = "text-align: left; vertical-align: bottom; padding: 1px 10px 1px 0; font-weight: 500;"
+_CELL = "text-align: left; vertical-align: top; padding: 2px 10px 2px 0; white-space: pre;"  # whole lines
+_NAME = "text-align: left; vertical-align: top; padding: 2px 10px 2px 0; font-weight: 500; min-width: 8em;"
+_SCROLL = "overflow-x: auto; max-width: 100%;"   # a narrow window scrolls the table, not the page
+
+
+@solara.component
+def FiguresTable(model: Comparison, frame: int):
+    """This month's key figures for every district, one column a chart: the numbers behind the
+    lines' ends, for a room that reads figures rather than slopes (NetLogo's monitors)."""
+    with model.lock:
+        rows = [(key, line.label, line.color, readout_cells(line)) for key, line in model.lines.items()]
+    if not any(cells for *_, cells in rows):
+        tag("div", "This month's figures appear here once a month has run (Step or Play).",
+            "ds-small ds-readouts-empty").key("readouts-empty")
+        return
+    year, month = calendar(model.time - 1)
+    header = [solara.v.Html(tag="th", children=[text], style_=_HEAD)
+              for text in [f"Year {year}, month {month}"] + [charts.CHART_TITLES[r.chart] for r in READOUTS]]
+    body = [solara.v.Html(tag="tr", attributes={"data-line": key}, children=[
+        solara.v.Html(tag="td", children=[f"{side_name(key)}: {label}"], class_="ds-readout-name",
+                      style_=f"{_NAME} color: {color};"),
+        *(solara.v.Html(tag="td", attributes={"data-chart": r.chart}, children=[cells.get(r.chart, "")],
+                        style_=_CELL) for r in READOUTS)]).key(f"readout-{key}")
+        for key, label, color, cells in rows]
+    table = solara.v.Html(tag="table", class_="ds-readouts ds-small", style_=_TABLE, children=[
+        solara.v.Html(tag="thead", children=[solara.v.Html(tag="tr", children=header)]),
+        solara.v.Html(tag="tbody", children=body)])
+    solara.v.Html(tag="div", style_=_SCROLL, children=[table]).key("readouts")
+
+
+#: The main area's views, as the toggle names them.
+VIEWS = ("Compare", "Schools", "About the model")
+
+
+@solara.component
+def InfoView():
+    """The model's Info tab, in NetLogo's sections: what it is, how it works, what to notice and
+    try, how to extend it, credits (``info.info_markdown``, read from the registries once)."""
+    text = solara.use_memo(info_markdown, [])
+    with solara.Column(classes=["ds-info"], style={"max-width": "60em"}):   # lines a reader can follow
+        solara.Markdown(text)
+
+
 @solara.component
 def Dashboard(model: solara.Reactive):
     """The main area. It alone follows Mesa's ``update_counter`` and hands the month down as a
@@ -127,18 +253,24 @@ def Dashboard(model: solara.Reactive):
     spread, set_spread = solara.use_state(False)
     with solara.Column(classes=["ds-dashboard"]):
         with solara.Row(classes=["ds-middle"]):
-            solara.ToggleButtonsSingle(value=view, values=["Compare", "Schools"], on_value=set_view,
+            solara.ToggleButtonsSingle(value=view, values=list(VIEWS), on_value=set_view,
                                        dense=True, classes=["ds-view"])
-            solara.Text(f"{c.when()} ({c.months} months run)", classes=["ds-now"])
+            solara.Text(time_text(c), classes=["ds-now"])
             with solara.Div(classes=["ds-spread"]):
                 solara.Checkbox(label=f"Show each of the {c.replicates} runs", value=spread,
                                 on_value=set_spread)
-            solara.Text(" · ".join(f"{'Left' if k == LEFT else 'Right' if k == RIGHT else 'Branch'}: "
-                                   f"{line.label}" for k, line in c.lines.items()), classes=["ds-small"])
+            solara.Text(" · ".join(f"{side_name(k)}: {line.label}" for k, line in c.lines.items()),
+                        classes=["ds-small"])
+        if view == "About the model":
+            with solara.Column(classes=["ds-cell"]):
+                InfoView()
+            return
         if view == "Schools":
             with solara.Column(classes=["ds-cell"]):
                 SchoolsView(c, frame)
             return
+        ScenarioDescriptions(c.lines[LEFT].scenario, c.lines[RIGHT].scenario)
+        FiguresTable(c, frame)
         with solara.Div(classes=["ds-grid"]):
             with solara.Div(classes=["ds-cell"]):
                 ExplainPanel(c, frame)

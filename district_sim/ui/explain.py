@@ -13,6 +13,19 @@ With replicates, who is ahead is read off the paired difference's 95% interval (
 ``compare``'s ``vs_first``): a district is called ahead only when the interval excludes zero,
 and otherwise the page says there is no clear difference yet, with the interval, so that one
 seed's luck is never read as a strategy's effect.
+
+Clear is not the same as large. The districts' runs share their luck (common random numbers),
+so their paired differences are measured precisely, and from the first months the interval
+can exclude zero for a gap of a thousandth of an SD. A gap under ``LEVEL`` (0.01 SD) whose
+interval excludes zero is called real in the model but too small to matter yet. Why 0.01 SD:
+it is 5% of the narrowest achievement axis the charts draw (``charts.MIN_SPAN``, 0.2 SD, "a
+difference that matters" on screen), too little for the two lines to look apart; and a fifth
+of 0.05 SD, where a medium effect begins in Kraft's (2020) benchmarks for education
+interventions. Two districts whose runs are still identical (a branch in the months after its
+fork) are said to be the same so far, not "no clear difference".
+
+A branch is named by its label in quotes ("fragmented, from y4m1: New initiatives a year = 0"
+holds a colon and a comma of its own), so a sentence about it still reads as a sentence.
 """
 
 from __future__ import annotations
@@ -20,9 +33,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-#: Achievement differences smaller than this (student SD) are called level (one run only:
-#: with replicates the interval decides).
+#: Achievement differences smaller than this (student SD) are too small to matter: with one
+#: run they are called level; with replicates whose paired interval excludes zero, real in the
+#: model but too small to matter yet (the reason for 0.01 is in the module's docstring).
 LEVEL = 0.01
+#: Practice differences smaller than this (SD a year of value-added) are not mentioned: half
+#: of ``LEVEL``, as a year of practice moves achievement by about its own size.
+PRACTICE_LEVEL = 0.005
 
 #: A paired difference, district a less district b: (mean, low, high) of its 95% interval.
 Interval = tuple[float, float, float]
@@ -94,14 +111,25 @@ def _with_rates(latest: dict[str, float], years: float) -> dict[str, float]:
     return out
 
 
-def _num(x: float) -> str:
+def _num(x: float, digits: int = 3) -> str:
     """Three decimals with a true minus sign (−0.010), as the page prints differences."""
-    return f"{x:.3f}".replace("-", "\u2212")
+    return f"{x:.{digits}f}".replace("-", "\u2212")
+
+
+def _digits(diff: Interval) -> int:
+    """Decimals that show an interval: three, or four when all of it lies within 0.01 of zero,
+    where three would print a bound that excludes zero as 0.000."""
+    return 4 if max(abs(x) for x in diff) < 0.01 else 3
 
 
 def clear(diff: Interval) -> bool:
     """Whether a paired difference's 95% interval excludes zero."""
     return diff[1] > 0 or diff[2] < 0
+
+
+def identical(diff: Interval) -> bool:
+    """Whether two districts' paired runs are still equal in every run (a fresh branch)."""
+    return max(abs(x) for x in diff) < 1e-12
 
 
 def _oriented(diff: Interval, a_ahead: bool) -> Interval:
@@ -115,14 +143,14 @@ def _practice_lead(name_a: str, name_b: str, a: dict, b: dict, diffs: dict[str, 
     """'Teacher practice is already ... better in X' if it is (clearly, with replicates)."""
     if diffs is not None and runs > 1 and "teacher_practice" in diffs:
         diff = diffs["teacher_practice"]
-        if not clear(diff):
+        if not clear(diff) or abs(diff[0]) < PRACTICE_LEVEL:
             return None
         ahead = name_a if diff[0] > 0 else name_b
         mean, low, high = _oriented(diff, diff[0] > 0)
         return (f"Teacher practice is already {mean:.3f} SD [{_num(low)}, {_num(high)}] better in "
                 f"{ahead}; achievement follows practice with a lag.")
     practice = a["teacher_practice"] - b["teacher_practice"]
-    if abs(practice) < 0.005:
+    if abs(practice) < PRACTICE_LEVEL:
         return None
     ahead = name_a if practice > 0 else name_b
     return f"Teacher practice is already {abs(practice):.3f} SD better in {ahead}; achievement follows " \
@@ -139,8 +167,8 @@ def diagnose(name_a: str, a: dict[str, float], name_b: str, b: dict[str, float],
     achievement interval excludes zero. Without them (one run), a gap under ``LEVEL`` is level.
     """
     if not a or not b:
-        return Diagnosis("Press ▶ (Play) in Controls, or Step: both districts start from the same "
-                         "students, teachers and budget.", [], None, None)
+        return Diagnosis("Press Play (or ▶ in the top bar), or Step a month: both districts start "
+                         "from the same students, teachers and budget.", [], None, None)
     gap = a["achievement"] - b["achievement"]
     banded = diffs is not None and runs > 1 and "achievement" in diffs
     if banded:
@@ -151,11 +179,15 @@ def diagnose(name_a: str, a: dict[str, float], name_b: str, b: dict[str, float],
         lead = _practice_lead(name_a, name_b, a, b, diffs, runs)
         if lead:
             reasons.insert(0, lead)
-        if banded:
+        if banded and identical(diffs["achievement"]):
+            headline = (f"{name_a} and {name_b} are still the same: achievement is equal in all "
+                        f"{runs} paired runs so far.")
+        elif banded:
             mean, low, high = diffs["achievement"]
+            k = _digits(diffs["achievement"])
             headline = (f"No clear difference yet between {name_a} and {name_b} in achievement "
-                        f"({name_a} less {name_b}: {_num(mean)} SD [{_num(low)}, {_num(high)}], a 95% "
-                        f"interval over {runs} paired runs that includes zero).")
+                        f"({name_a} less {name_b}: {_num(mean, k)} SD [{_num(low, k)}, "
+                        f"{_num(high, k)}], a 95% interval over {runs} paired runs that includes zero).")
         else:
             headline = (f"{name_a} and {name_b} are level so far "
                         f"(achievement differs by {abs(gap):.3f} SD).")
@@ -176,9 +208,13 @@ def diagnose(name_a: str, a: dict[str, float], name_b: str, b: dict[str, float],
                      + " to the implementation dip of learning new routines")
     if banded:
         _, low, high = _oriented(diffs["achievement"], gap > 0)
-        headline = (f"{ahead} is {abs(gap):.3f} SD ahead of {behind} in achievement "
-                    f"[{_num(low)}, {_num(high)}]: a 95% interval over {runs} paired runs that "
-                    f"excludes zero" + (f", though smaller than {LEVEL} SD." if abs(gap) < LEVEL else "."))
+        k = _digits(diffs["achievement"])
+        headline = (f"{ahead} is {abs(gap):.{k}f} SD ahead of {behind} in achievement "
+                    f"[{_num(low, k)}, {_num(high, k)}]: a 95% interval over {runs} paired runs that "
+                    f"excludes zero" + (
+                        f", so the gap is not luck, but it is too small to matter yet (smaller than "
+                        f"{LEVEL} SD; the runs share their luck, so even a tiny gap is measured "
+                        f"precisely)." if abs(gap) < LEVEL else "."))
     else:
         headline = f"{ahead} is {abs(gap):.3f} SD ahead of {behind} in achievement."
     if parts:
@@ -212,5 +248,11 @@ def diagnose_pair(comparison, a: str, b: str, top: int = 2) -> Diagnosis:
     la, lb = comparison.lines[a], comparison.lines[b]
     mean_a, mean_b = comparison.latest(a), comparison.latest(b)
     diffs = ({c: comparison.difference(a, b, c) for c in PAIRED} if mean_a and mean_b else None)
-    return diagnose(la.label, mean_a, lb.label, mean_b, to_years(comparison.time), top, diffs,
+    return diagnose(name(la), mean_a, name(lb), mean_b, to_years(comparison.time), top, diffs,
                     min(len(la.models), len(lb.models)))
+
+
+def name(line) -> str:
+    """A district as a sentence names it: a scenario by its name, a branch by its label in
+    quotes (the label has punctuation of its own)."""
+    return f"\u201c{line.label}\u201d" if line.parent else line.label

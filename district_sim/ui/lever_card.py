@@ -1,6 +1,20 @@
-"""The Levers card: every lever of one district, as a slider or a typed value."""
+"""The Levers card: every lever of one district, as a slider or a typed value.
+
+Each lever is one block: its name with the value the model now uses and its unit
+(``levers.display``), its control, and its one-line help. The card passes each control the
+value the district now acts on. That is what makes a control tell the truth after a change: a
+lever change mutates the Comparison in place, so a control whose arguments did not change would
+not re-render (reacton skips it), and reacton would then write its stale value back onto the
+slider, which snaps back to the old value although the model moved on.
+"""
 
 from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
 
 import solara
 
@@ -8,42 +22,118 @@ from . import levers
 from .context import Ctx, district_items
 from .session import RIGHT
 
+#: A slider change handled this soon (seconds) after the last re-run ended had waited behind it:
+#: a key held down or pressed again while the district re-ran.
+BURST_GAP = 0.15
+#: How long (seconds) such a change waits for later ones before the district re-runs once.
+BURST_WAIT = 0.2
+
+
+class Burst:
+    """One re-run for a burst of slider changes, not one a key press.
+
+    Vuetify's slider sends a change on every key press, a held arrow key some thirty a
+    second, and a change re-runs the district from its start (about 2 s at year 10 with ten
+    runs of 10,000 students), so the presses would queue for a minute. A change that arrives
+    while the district is idle runs at once; one that waited behind a re-run is put aside,
+    and once the burst has passed the district re-runs once, on the last value asked for."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pending: tuple[float, Callable[[float], None]] | None = None
+        self.flushing = False
+        self.done_at = -math.inf
+
+    def offer(self, value: float, apply: Callable[[float], None]) -> None:
+        with self.lock:
+            if self.flushing or time.monotonic() - self.done_at < BURST_GAP:
+                if not self.flushing:
+                    self.flushing = True
+                    threading.Timer(BURST_WAIT, self._flush).start()
+                self.pending = (value, apply)
+                return
+        self._run(value, apply)
+
+    def _run(self, value: float, apply: Callable[[float], None]) -> None:
+        try:
+            apply(value)
+        finally:
+            self.done_at = time.monotonic()
+
+    def _flush(self) -> None:
+        while True:
+            with self.lock:
+                if self.pending is None:
+                    self.flushing = False
+                    return
+                (value, apply), self.pending = self.pending, None
+            self._run(value, apply)
+
+
+def css_name(lever: levers.Lever) -> str:
+    """The lever's part of its elements' class names: ``strategy-resource_alignment``."""
+    return lever.key.replace(".", "-")
+
 
 @solara.component
-def LeverControl(ctx: Ctx, line_key: str, lever: levers.Lever):
-    """One lever of one district: a slider or a typed value, with its one-line explanation."""
-    c = ctx.model.value
-    error, set_error = solara.use_state("")
-    typed, set_typed = solara.use_state(None)
-    value = levers.current(c.lines[line_key].settings, lever.key)
+def LeverControl(ctx: Ctx, line_key: str, lever: levers.Lever, value: float):
+    """One lever of one district: its readout, its slider or typed field, and its help.
 
-    def commit(raw):
+    ``value`` is what the district acts on now: given by the card, so that the control renders
+    again whenever it moves and the slider, its thumb and the readout all show it. A refused
+    value shows its message and the text as typed, for as long as the district still acts on the
+    value it was refused against."""
+    refused, set_refused = solara.use_state(None)   # (text typed, message, value it was refused at)
+    if refused is not None and refused[2] != value:
+        refused = None                               # the lever moved since: that message is old
+
+    def commit(raw: Any) -> None:
         try:
-            c.set_lever(line_key, lever.key, raw)
-        except ValueError as err:
-            set_error(" ".join(str(err).split()))
-            set_typed(None if lever.slider else str(raw if raw is not None else ""))
+            ctx.model.value.set_lever(line_key, lever.key, raw)
+        except ValueError as err:   # SettingsError and pydantic's ValidationError are ValueErrors
+            text = "" if raw is None else str(raw)
+            set_refused((text, " ".join(str(err).split()), value))
             ctx.error(err)
             return
-        set_error("")
-        set_typed(None)
-        ctx.changed(c.note)
+        set_refused(None)
+        ctx.changed(ctx.model.value.note)
 
-    css = lever.key.replace(".", "-")
-    with solara.Column(gap="0px", classes=["ds-lever"]):
-        slider = solara.v.Slider(v_model=value, min=lever.low, max=lever.high, step=lever.step,
-                                 thumb_label=True, hide_details=True, dense=True,
-                                 class_=f"ds-slider ds-slider-{css}" + ("" if lever.slider else " ds-hidden"))
-        solara.v.use_event(slider, "change", lambda _w, _e, data: commit(data))
+    css = css_name(lever)
+    with solara.Column(gap="2px", classes=["ds-lever", f"ds-lever-{css}"]):
+        solara.Text(levers.display(lever.key, value), classes=["ds-lever-label", f"ds-lever-label-{css}"])
         if lever.slider:
-            solara.Text(f"{lever.label}: {value:g}", classes=["ds-lever-label"])
+            LeverSlider(lever, value, commit)
         else:
-            solara.InputText(lever.label, value=typed if typed is not None else f"{value:g}",
-                             on_value=commit, error=error or False, dense=True,
-                             classes=[f"ds-input-{css}"])
-        solara.Text(lever.help, classes=["ds-small"])
-        if error and lever.slider:
-            solara.Error(error, dense=True)
+            shown_text = refused[0] if refused is not None else levers.field_text(lever.key, value)
+            solara.InputText(lever.label, value=shown_text, on_value=commit,
+                             error=refused[1] if refused is not None else False, dense=True,
+                             classes=["ds-lever-field", f"ds-input-{css}"])
+        solara.Text(lever.help, classes=["ds-small", "ds-lever-help"])
+        if refused is not None and lever.slider:
+            solara.Error(refused[1], dense=True)
+
+
+@solara.component
+def LeverSlider(lever: levers.Lever, value: float, commit: Callable[[Any], None]):
+    """The slider, at the value the model uses. Vuetify 2's v-slider emits ``change`` once a
+    change is made: on a click on the track, at the end of a drag, and on every key press
+    (arrows, Page Up/Down, Home, End: its onKeyDown emits it), so one event serves mouse and
+    keyboard. A key press sends the value before the slider rounds it to its steps and range
+    (``levers.on_slider`` does that rounding here); presses that come faster than the district
+    re-runs are taken together (:class:`Burst`). Its ``v_model`` is the model's value: after
+    a change the card renders this again with the new value, and a refused one puts the thumb
+    back where the model is."""
+    burst = solara.use_memo(Burst, [])
+    slider = solara.v.Slider(v_model=value, min=lever.low, max=lever.high, step=lever.step,
+                             thumb_label=True, hide_details=True, dense=True,
+                             class_=f"ds-slider ds-slider-{css_name(lever)}")
+
+    def moved(data: Any) -> None:
+        where = levers.on_slider(lever.key, data)
+        if where != value:   # an arrow key at the end of the track: nothing moved, nothing to re-run
+            burst.offer(where, commit)
+
+    solara.v.use_event(slider, "change", lambda _w, _e, data: moved(data))
 
 
 @solara.component
@@ -53,9 +143,11 @@ def LeversCard(ctx: Ctx):
     target, set_target = solara.use_state(RIGHT)
     if target not in c.lines:
         target = RIGHT
-    with solara.Card("Levers", margin=0):
+    settings = c.lines[target].settings
+    with solara.Card("Levers", margin=0, classes=["ds-levers"]):
         solara.v.Select(label="District to change", items=district_items(c), v_model=target,
-                        on_v_model=set_target, dense=True)
+                        on_v_model=set_target, dense=True, class_="ds-lever-district",
+                        menu_props={"contentClass": "ds-select-menu", "maxWidth": 360})
         solara.Text("A change re-runs that district from its start (a branch: from its fork) to now. "
                     "To change course from today instead, use Fork now.", classes=["ds-small"])
         with solara.v.ExpansionPanels(accordion=True, multiple=False):
@@ -64,4 +156,5 @@ def LeversCard(ctx: Ctx):
                     solara.v.ExpansionPanelHeader(children=[group])
                     with solara.v.ExpansionPanelContent():
                         for lever in group_levers:
-                            LeverControl(ctx, target, lever).key(f"{target}-{lever.key}")
+                            LeverControl(ctx, target, lever, levers.current(settings, lever.key)).key(
+                                f"{target}-{lever.key}")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..scenarios import load_scenario
@@ -200,6 +201,86 @@ def parse_number(text: Any, name: str, whole: bool = False) -> float:
     if not math.isfinite(value):
         raise SettingsError(f"{name}: enter a finite number, got {text!r}")
     return value
+
+
+#: The most digits a whole number may have: far beyond any seed or count, and below Python's own
+#: limit on turning text into an int (4,300 digits), which would fail with a developer's message.
+MAX_DIGITS = 1_000
+
+
+def parse_whole(text: Any, name: str, low: int | None = None, high: int | None = None) -> int:
+    """A whole number typed into a field called ``name`` (a seed, a count), exactly, or
+    SettingsError in plain words ("Seed must be a whole number of at least 0, got -1").
+
+    Digits are read as digits, never through a float, so a seed beyond 2**64 is the seed typed
+    (a float would round 2**64 + 1 to 2**64). Commas may group thousands ("10,000"), "7.0" and
+    "1e3" are the whole numbers they write, "2.5" is not a whole number. ``low`` and ``high``
+    are inclusive; None means no bound on that side."""
+    message = f"{name} must be a whole number {_whole_range(low, high)}, got {{}}"
+    if isinstance(text, bool):
+        raise SettingsError(f"{name}: enter a whole number")
+    if isinstance(text, int):
+        number = int(text)
+    elif isinstance(text, float):
+        if not text.is_integer():
+            raise SettingsError(message.format(f"{text:g}"))
+        number = int(text)
+    else:
+        number = _whole_digits(str(text if text is not None else "").strip(), name, message)
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise SettingsError(message.format(f"{number:,}" if abs(number) >= 10_000 else number))
+    return number
+
+
+def _whole_digits(raw: str, name: str, message: str) -> int:
+    """The whole number a text writes, read exactly (``parse_whole``'s text case)."""
+    if not raw:
+        raise SettingsError(f"{name}: the field is empty; enter a whole number")
+    if "," in raw:
+        if not _THOUSANDS.match(raw):
+            raise SettingsError(f"{name}: {raw!r} is not a whole number (commas may only group "
+                                f"thousands, as in 10,000)")
+        raw = raw.replace(",", "")
+    if not _NUMBER.match(raw):
+        raise SettingsError(f"{name}: {raw!r} is not a whole number")
+    try:
+        exact = Decimal(raw)
+    except InvalidOperation:   # the pattern admits nothing Decimal refuses; kept as a guard
+        raise SettingsError(f"{name}: {raw!r} is not a whole number") from None
+    if exact.adjusted() >= MAX_DIGITS:
+        raise SettingsError(f"{name}: {raw!r} has more than {MAX_DIGITS:,} digits")
+    if exact != exact.to_integral_value():
+        raise SettingsError(message.format(raw))
+    return int(exact)
+
+
+def _whole_range(low: int | None, high: int | None) -> str:
+    """A whole number's range in words: "between 1 and 50", "of at least 0", "of at most 9"."""
+    if low is not None and high is not None:
+        return f"between {low:,} and {high:,}"
+    if low is not None:
+        return f"of at least {low:,}"
+    return f"of at most {high:,}" if high is not None else "(positive or negative)"
+
+
+def on_slider(key: str, value: Any) -> float:
+    """Where a slider's thumb is for ``value``: on its range and its steps, as Vuetify 2's
+    v-slider rounds its own thumb. Its keyboard sends the value before that rounding (0.7 minus
+    a step of 0.05 is 0.6499999999999999 in a browser; an arrow key at the end of the track sends
+    a step past it), so the district acts on where the thumb is, not on a value beside it."""
+    lev = lever(key)
+    number = min(max(float(value), lev.low), lev.high)
+    offset = math.fmod(lev.low, lev.step)
+    stepped = round((number - offset) / lev.step) * lev.step + offset
+    return round(min(max(stepped, lev.low), lev.high), lev.decimals)
+
+
+def field_text(key: str, value: float) -> str:
+    """The value as its typed field shows it: plain digits that read back as the same number
+    ("16000", "2.5", "5"), no thousands commas or unit (the readout above the field has them)."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.12g}"   # twelve digits: the value typed, without a float's last-digit noise
 
 
 def parse(key: str, text: Any) -> float:

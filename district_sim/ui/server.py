@@ -41,10 +41,13 @@ def assets_ready(folder: Path | None = None) -> bool:
 
 
 def server_env(base: dict | None = None) -> dict:
-    """The environment for Solara's server: cached page scripts, no telemetry calls."""
+    """The environment for Solara's server: cached page scripts, no telemetry calls, and no
+    "This website runs on Solara" banner (Solara's ``theme.show_banner`` setting), which
+    would sit over the charts' lower right corner."""
     env = dict(os.environ if base is None else base)
     env.setdefault(ASSETS_ENV, str(assets_dir()))
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    env.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
     env.setdefault("MPLBACKEND", "Agg")
     return env
 

@@ -1,7 +1,7 @@
 """Districts run side by side in lockstep: the state behind the browser page.
 
 :class:`Comparison` is a Mesa model whose step advances every district it holds by one
-school month, so Mesa's SolaraViz can play, step and reset it like any model. Each
+school month, so the page's controls (``controls``) play, step and reset it like any Mesa model. Each
 district is a :class:`Line` that records how it came to be (scenario, seed, levers pulled,
 shocks injected, in the order they happened), so that any line can be rebuilt exactly by
 replaying that record: the model is deterministic given its seed, so a replay reaches the
@@ -38,6 +38,7 @@ from ..scenarios import list_scenarios, load_scenario
 from ..settings import Settings, SettingsError, Shock, find
 from ..shocks import BUTTONS
 from ..simulation import Event, simulate
+from ..whatif import LineRecord, MarkerAt, WhatIf, changed_settings, from_page
 from . import levers
 
 LEFT, RIGHT = "left", "right"
@@ -67,12 +68,13 @@ Band = tuple[list[float], list[float], list[float]]
 @dataclass
 class Setup:
     """Choices that survive a Reset: each side's scenario and the levers pulled on it, and the
-    seed (typed on the page, where a bad one gets a message; SolaraViz's Reset has no place
-    to show one)."""
+    seed (typed on the page, where a bad one gets a message at the field)."""
 
     scenarios: dict[str, str] = field(default_factory=lambda: {LEFT: "fragmented", RIGHT: "focused"})
     overrides: dict[str, dict[str, float]] = field(default_factory=lambda: {LEFT: {}, RIGHT: {}})
     seed: int = 0
+    #: The what-if's title (its file name and the exports' first line), kept across Resets.
+    title: str = ""
 
 
 @dataclass
@@ -170,7 +172,13 @@ class Comparison(SchoolTime, mesa.Model):
     def __init__(self, setup: Setup | None = None, students: int = DEFAULT_STUDENTS,
                  schools: int = DEFAULT_SCHOOLS, seed: int | str | None = None,
                  replicates: int = DEFAULT_REPLICATES) -> None:
-        setup = setup if setup is not None else Setup()
+        self._prepare(setup if setup is not None else Setup(), students, schools, seed, replicates)
+        for side in (LEFT, RIGHT):
+            self.lines[side] = self._root(side)
+
+    def _prepare(self, setup: Setup, students: int, schools: int, seed: int | str | None,
+                 replicates: int) -> None:
+        """Check the size, seed and replicates and set the clock at month 0, with no district yet."""
         seed = check_seed(_whole(setup.seed if seed is None else seed, "seed"))
         students = _whole(students, "district.students")
         schools = _whole(schools, "district.schools")
@@ -186,8 +194,6 @@ class Comparison(SchoolTime, mesa.Model):
         self.lines: dict[str, Line] = {}
         self.markers: list[Marker] = []
         self._branch_count = 0
-        for side in (LEFT, RIGHT):
-            self.lines[side] = self._root(side)
         #: What the last action did, for the page (errors are raised, not stored).
         self.note = ""
         #: The classroom demonstration's current caption (empty outside it).
@@ -208,10 +214,82 @@ class Comparison(SchoolTime, mesa.Model):
     def months(self) -> int:
         return int(round(self.time))
 
+    @property
+    def title(self) -> str:
+        return self.setup.title
+
+    # --- saving and opening a what-if ---------------------------------------------------------
+
+    def whatif(self, title: str | None = None) -> WhatIf:
+        """The page as a what-if (both sides, every branch, every shock, lever and fork with its
+        month, the clock and how the charts mark the shocks): what "Save what-if" writes."""
+        with self.lock:
+            return from_page(self.lines, self.seed, self.replicates, self.months,
+                             self.title if title is None else title, self.markers, self._branch_count)
+
+    @classmethod
+    def from_whatif(cls, story: WhatIf, setup: Setup | None = None) -> Comparison:
+        """The page a what-if was saved from, exactly: the same districts (keys, labels, colours,
+        branches and their forks), replayed on the same seeds to the same month, the same shock
+        markers, and the same next branch, so stepping on gives what the saved page would have.
+
+        ``setup`` (the page's, kept across Resets) takes the what-if's scenarios, levers, seed
+        and title, but only once the what-if has opened: one the page cannot show raises
+        SettingsError and changes nothing."""
+        _fits_the_page(story)
+        left = story.lines[LEFT].settings()
+        c = cls.__new__(cls)
+        c._prepare(Setup(title=story.title), left.district.students, left.district.schools,
+                   story.seed, story.replicates)
+        c._branch_count = _branches_made(story)
+        if story.months:
+            c.run_for(story.months)    # the clock (no district yet: nothing else moves)
+        for key, record in story.lines.items():
+            c.lines[key] = c._restored(record, story)
+        c.markers = [Marker(float(m.month), m.kind, m.lines, m.label)
+                     for m in (story.markers or _markers_of(story, c.lines))]
+        if setup is not None:
+            setup.__dict__.update(c.setup.__dict__)
+            c.setup = setup
+        c.setup.scenarios = {side: story.lines[side].scenario for side in (LEFT, RIGHT)}
+        c.setup.overrides = {side: c._overrides(c.lines[side]) for side in (LEFT, RIGHT)}
+        name = f"“{story.title}”" if story.title else "the what-if"
+        saved = f" (saved {story.date})" if story.date else ""
+        c.note = f"Opened {name}{saved}: {len(c.lines)} districts replayed to {c.when()}"
+        return c
+
+    def _restored(self, record: LineRecord, story: WhatIf) -> Line:
+        """One district of a what-if, rebuilt from its record and replayed to now."""
+        history = [Event(float(e.time), e.change) for e in record.history()]
+        fork = record.fork_month
+        line = Line(key=record.key, label=record.title, scenario=record.scenario, seed=self.seed,
+                    initial=record.settings(), color=self._color(record.key, story), seeds=self.seeds,
+                    history=history, parent=record.parent, fork_time=None if fork is None else float(fork),
+                    fork_index=record.fork_index)
+        line.models = line.replay(self.time)
+        return line
+
+    def _color(self, key: str, story: WhatIf) -> str:
+        """A side's colour; a branch's from the order it was made (``branch3``: the third
+        colour), as ``fork`` gave it; a branch named otherwise takes the next colour unused."""
+        if key in COLORS:
+            return COLORS[key]
+        number = _branch_number(key)
+        if number:
+            return BRANCH_COLORS[(number - 1) % len(BRANCH_COLORS)]
+        used = {self._color(k, story) for k in story.lines if _branch_number(k) or k in COLORS}
+        others = [k for k in story.lines if k not in COLORS and not _branch_number(k)]
+        free = [c for c in BRANCH_COLORS if c not in used] or list(BRANCH_COLORS)
+        return free[others.index(key) % len(free)]
+
+    def _overrides(self, line: Line) -> dict[str, Any]:
+        """The levers pulled on a side, as the setup keeps them (beyond the district's size)."""
+        return changed_settings(line.initial, load_scenario(line.scenario, self.size))
+
     def restarted(self, seed: int | str | None = None) -> Comparison:
         """The page's districts built afresh at month 0, as Reset builds them (same scenarios,
         levers, size and replicates), on ``seed`` if given, which the setup then keeps (it is
-        the one SolaraViz's Reset passes). A bad seed raises SettingsError and changes nothing."""
+        the one Reset passes). A bad seed raises SettingsError and changes nothing."""
         return Comparison(self.setup, self.size["district.students"], self.size["district.schools"],
                           seed, self.replicates)
 
@@ -422,31 +500,73 @@ class Comparison(SchoolTime, mesa.Model):
             return sorted(seen.values(), key=lambda e: e["time"])
 
 
-_INTEGER = re.compile(r"[+-]?\d+")
+_BRANCH = re.compile(r"branch([1-9]\d*)")
+
+
+def _branch_number(key: str) -> int:
+    """3 for ``branch3`` (the page's name for its third fork), else 0."""
+    found = _BRANCH.fullmatch(key)
+    return int(found.group(1)) if found else 0
+
+
+def _fits_the_page(story: WhatIf) -> None:
+    """Refuse, in plain words, a what-if the page cannot show (the command line can replay it)."""
+    branches = [k for k, line in story.lines.items() if line.parent is not None]
+    if story.replicates > MAX_REPLICATES:
+        raise SettingsError(f"this what-if runs each district {story.replicates} times; the page runs "
+                            f"at most {MAX_REPLICATES} (replay it with district-sim whatif)")
+    if story.months > MAX_MONTHS:
+        raise SettingsError(f"this what-if runs {story.months} months; the page stops at {MAX_MONTHS}")
+    if len(branches) > MAX_BRANCHES:
+        raise SettingsError(f"this what-if has {len(branches)} branches; the page shows at most "
+                            f"{MAX_BRANCHES} (replay it with district-sim whatif)")
+
+
+def _branches_made(story: WhatIf) -> int:
+    """Forks made before the what-if was saved: what it says, else what its branch names show."""
+    if story.branches_made is not None:
+        return story.branches_made
+    numbers = [_branch_number(k) for k, line in story.lines.items() if line.parent is not None]
+    return max(numbers + [sum(1 for k in story.lines if story.lines[k].parent is not None)])
+
+
+def _markers_of(story: WhatIf, lines: dict[str, Line]) -> list[MarkerAt]:
+    """Markers for a what-if that does not say how the page drew it (written by hand or by a
+    script): each shock once, in the districts that met it, in the words the buttons use."""
+    found: dict[tuple, list[str]] = {}
+    for key, record in story.lines.items():
+        for event in record.events:
+            if not hasattr(event, "shock"):
+                continue
+            found.setdefault((event.month, event.shock.kind), []).append(key)
+    out = []
+    for (month, kind), keys in sorted(found.items(), key=lambda item: item[0][0]):
+        if set(keys) == set(lines):
+            who = "all districts"
+        elif set(keys) == {LEFT, RIGHT}:
+            who = "both sides"
+        else:
+            who = ", ".join(lines[k].label for k in keys)
+        spec = SHOCK_BUTTONS.get(kind)
+        name = spec.label if spec else kind.replace("_", " ")
+        year, month_of_year = calendar(month)
+        out.append(MarkerAt(month, kind, tuple(keys), f"{name} ({who}), year {year}, month {month_of_year}"))
+    return out
+
+
+#: The page's names for the whole numbers it takes, in its own words.
+WHOLE_LABELS = {"seed": "Seed", "district.students": "Students in each district",
+                "district.schools": "Schools in each district", "replicates": "Runs of each district"}
 
 
 def _whole(value: Any, name: str, low: int | None = None, high: int | None = None) -> int:
     """Whole numbers from the page arrive as ints, floats or strings; a setting's range is
-    the schema's unless given (the seed's is the run's own check). Digits are read exactly, so
-    a seed beyond a float's 2**53 is the seed typed."""
+    the schema's unless given (the seed's is the run's own check). ``levers.parse_whole``
+    reads the digits exactly, so a seed beyond a float's 2**53 is the seed typed."""
     info = find(name)
     if low is None:
         low, high = (int(info.low), int(info.high)) if info is not None else (0, None)
-    allowed = f"between {low} and {high}" if high is not None else f">= {low}"
-    message = f"{name} must be a whole number {allowed}, got {value!r}"
-    text = str(value).strip()
-    if _INTEGER.fullmatch(text):
-        number: float = int(text)
-    else:
-        try:
-            number = float(text)
-        except ValueError:
-            raise SettingsError(message) from None
-        if not number.is_integer():
-            raise SettingsError(message)
-    if number < low or (high is not None and number > high):
-        raise SettingsError(message)
-    return int(number)
+    return levers.parse_whole(value, WHOLE_LABELS.get(name, name), low, high)
 
 
 def _side_name(side: str) -> str:

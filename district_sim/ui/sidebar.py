@@ -1,7 +1,9 @@
 """The sidebar: what a leader or a teacher does with the page.
 
-Time, the districts' scenarios and seed, shocks, forks, levers and exports, one card each;
-``SessionPanel`` lays them out and runs the classroom demonstration."""
+Time (``controls``), the classroom demonstration, the districts' scenarios and seed, shocks,
+forks, levers and exports, one card each; ``SessionPanel`` lays them out and runs the
+classroom demonstration. Each card shows the message of what was done in it (an error
+included) next to the control that caused it: ``Status(ctx, place)``."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import reacton.core
 import solara
 
 from ..scenarios import list_scenarios
-from . import classroom, levers
+from . import classroom, controls, levers
 from .context import Ctx, district_items
 from .lever_card import LeversCard
 from .session import LEFT, MAX_BRANCHES, RIGHT, SHOCK_BUTTONS
@@ -19,39 +21,37 @@ from .share import ExportCard
 
 
 @solara.component
-def Status(ctx: Ctx):
-    text, kind = ctx.status.value
+def Status(ctx: Ctx, place: str = ""):
+    """The last action's message, if it was taken at ``place`` (the card showing it)."""
+    text, kind = ctx.message(place)
     if not text:
         return
     if kind == "error":
-        solara.Error(text, dense=True, classes=["ds-error"])
+        solara.Error(text, dense=True, classes=["ds-error", f"ds-error-{place or 'page'}"])
     else:
-        solara.Success(text, dense=True, classes=["ds-ok"])
+        solara.Success(text, dense=True, classes=["ds-ok", f"ds-ok-{place or 'page'}"])
 
 
 @solara.component
-def TimeCard(ctx: Ctx):
-    c = ctx.model.value
-    ctx.revision.get()
-
+def DemoCard(ctx: Ctx):
+    """The scripted classroom demonstration: it pauses Play itself and restarts the districts."""
     def start_demo():
+        if ctx.playback is not None:
+            ctx.playback.pause()
         fresh = classroom.fresh_comparison()
         fresh.caption = "Classroom demonstration starting."
         ctx.model.set(fresh)
         ctx.demo.set(True)
 
-    with solara.Card("Time", margin=0), solara.Column(gap="4px"):
-        solara.Button("Step a year", on_click=lambda: ctx.act(c.step_year), color="primary",
-                      classes=["ds-step-year"])
-        solara.Text("Play, pause, step a month and reset are in Controls above; speed is its "
-                    "'Play Interval' (milliseconds between months).", classes=["ds-small"])
+    with solara.Card("Classroom", margin=0), solara.Column(gap="4px"):
         if ctx.demo.value:
             solara.Button("Stop the demonstration", on_click=lambda: ctx.demo.set(False), classes=["ds-demo"])
         else:
             solara.Button("Classroom demo (5 min)", on_click=start_demo, classes=["ds-demo"],
                           color="secondary")
-        solara.Text(f"A scripted {classroom.total_seconds() / 60:.0f}-minute demonstration: it restarts "
-                    "fragmented against focused and narrates; pause Play first.", classes=["ds-small"])
+        solara.Text(f"A scripted {classroom.total_seconds() / 60:.0f}-minute demonstration: it pauses "
+                    "Play, restarts fragmented against focused at month 0, narrates above the charts "
+                    "and scrolls to the chart each step talks about.", classes=["ds-small"])
 
 
 @solara.component
@@ -63,11 +63,13 @@ def DistrictsCard(ctx: Ctx):
         for side, word in ((LEFT, "Left"), (RIGHT, "Right")):
             solara.Select(f"{word} side scenario", values=names, value=c.lines[side].scenario,
                           on_value=lambda name, side=side: ctx.act(lambda: c.set_scenario(side, name),
-                                                                   lambda _: c.note))
+                                                                   lambda _: c.note, at="districts"))
         solara.InputText("Seed: any whole number from 0 (restarts at month 0)", value=str(c.seed),
                          on_value=lambda text: ctx.act(lambda: ctx.model.set(c.restarted(text)),
-                                                       f"Restarted on seed {str(text).strip()}"),
+                                                       f"Restarted on seed {str(text).strip()}",
+                                                       at="districts"),
                          classes=["ds-seed"])
+        Status(ctx, "districts")
         solara.Text(f"Each side runs {c.replicates} times, on the seeds district-sim compare --seed "
                     f"{c.seed} gives its replicates; every district shares them: the same students, "
                     "teachers and random shocks, run by run. A new scenario re-runs its side from the "
@@ -88,9 +90,10 @@ def ShocksCard(ctx: Ctx):
         with solara.Column(gap="4px"):
             for kind, spec in SHOCK_BUTTONS.items():
                 solara.Button(spec.label, on_click=lambda kind=kind: ctx.act(
-                    lambda: c.inject(kind, target), lambda m: m.label),
+                    lambda: c.inject(kind, target), lambda m: m.label, at="shocks"),
                     classes=["ds-shock", f"ds-shock-{kind}"], small=True, block=True)
                 solara.Text(spec.help, classes=["ds-small"])
+            Status(ctx, "shocks")
 
 
 @solara.component
@@ -116,19 +119,21 @@ def ForkCard(ctx: Ctx):
                          continuous_update=True, classes=["ds-fork-value"])
         solara.Button("Fork", color="primary", classes=["ds-fork"], disabled=len(branches) >= MAX_BRANCHES,
                       on_click=lambda: ctx.act(lambda: c.fork(source, lever_key, text),
-                                               lambda b: f"New branch: {b.label}"))
+                                               lambda b: f"New branch: {b.label}", at="fork"))
+        Status(ctx, "fork")        # beside the Fork button, where the eye is
         for key, line in branches:
             with solara.Row(classes=["ds-middle"]):
                 solara.Text(line.label, classes=["ds-branch"], style={"color": line.color})   # the branch's
                 solara.Button(icon_name="mdi-close", icon=True, small=True, classes=["ds-remove"],
-                              on_click=lambda key=key: ctx.act(lambda: c.remove(key), "Branch removed"))
+                              on_click=lambda key=key: ctx.act(lambda: c.remove(key), "Branch removed",
+                                                               at="fork"))
 
 
 @solara.component
-def SessionPanel(model: solara.Reactive, demo: solara.Reactive):
-    status = solara.use_reactive(("", "ok"))
+def SessionPanel(model: solara.Reactive, demo: solara.Reactive, playback: controls.Playback | None = None):
+    status = solara.use_reactive(("", "ok", ""))
     revision = solara.use_reactive(0)
-    ctx = Ctx(model, demo, status, revision, reacton.core.get_render_context())
+    ctx = Ctx(model, demo, status, revision, reacton.core.get_render_context(), playback)
 
     def run_demo(cancel: threading.Event):
         if not demo.value:
@@ -137,16 +142,21 @@ def SessionPanel(model: solara.Reactive, demo: solara.Reactive):
         # stops when asked, when the script ends, or when Reset replaced the districts
         while (demo.value and not cancel.is_set() and not director.finished
                and model.value is director.comparison):
+            beat = len(director.done)
             wait = director.tick()
             director.comparison.caption = director.caption
             ctx.changed("")
+            if len(director.done) != beat and playback is not None:   # a new beat: show its chart
+                playback.scroll_to(director.focus)
             cancel.wait(wait)
         demo.set(False)
 
     solara.use_thread(run_demo, dependencies=[demo.value], intrusive_cancel=False)
     with solara.Sidebar(), solara.Column(gap="8px", classes=["ds-session"]):
         Status(ctx)
-        TimeCard(ctx)
+        if playback is not None:
+            controls.ControlsCard(playback)
+        DemoCard(ctx)
         DistrictsCard(ctx)
         ShocksCard(ctx)
         ForkCard(ctx)
@@ -155,6 +165,6 @@ def SessionPanel(model: solara.Reactive, demo: solara.Reactive):
 
 
 @solara.component
-def SidebarCards(model: solara.Reactive, demo: solara.Reactive):
-    """A level below the page, so the sidebar lists SolaraViz's controls first, then these."""
-    SessionPanel(model, demo)
+def SidebarCards(model: solara.Reactive, demo: solara.Reactive, playback: controls.Playback | None = None):
+    """The sidebar's cards, a level below the page (the page re-renders only what changed)."""
+    SessionPanel(model, demo, playback)

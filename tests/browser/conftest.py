@@ -73,6 +73,6 @@ def ui(page, ui_url):
     page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
     page.set_default_timeout(TIMEOUT)
     page.goto(ui_url)
-    page.wait_for_selector(".ds-chart-achievement svg")
+    page.wait_for_selector(".ds-chart-achievement svg[data-months]")
     yield page
     assert errors == []

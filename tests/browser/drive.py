@@ -9,12 +9,13 @@ SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def months(page) -> int:
-    return int(page.locator(".ds-chart-achievement svg").get_attribute("data-months"))
+    return int(page.locator(".ds-chart-achievement svg[data-months]").get_attribute("data-months"))
 
 
 def wait_months(page, at_least: int) -> None:
     page.wait_for_function(
-        f"() => Number(document.querySelector('.ds-chart-achievement svg')?.dataset.months) >= {at_least}")
+        "n => Number(document.querySelector('.ds-chart-achievement svg[data-months]')?.dataset.months) >= n",
+        arg=at_least)
 
 
 def points(page, line: str) -> int:
