@@ -135,6 +135,9 @@ def test_fresh_seeds_are_never_the_ones_used():
 
 def test_workers_do_not_change_the_results(monkeypatch):
     monkeypatch.setattr(probes, "SIZE", SMALL)
+    # the small SIZE reaches the workers only through fork; after the browser tests a live
+    # thread would make the runner choose a forkserver, whose workers see the real SIZE
+    monkeypatch.setenv("DISTRICT_SIM_START_METHOD", "fork")
     design = pd.DataFrame([calibrate._defaults(calibrate.PINNED)] * 2)
     design.loc[1, "teachers.base_turnover"] = 0.2
     seeds = replicate_seeds(0, 2)
