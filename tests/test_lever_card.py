@@ -22,12 +22,17 @@ INITIATIVES = "strategy.initiatives_per_year"   # a typed decimal field, 0.7 on 
 SPENDING = "district.spending_per_student"   # a typed whole-number field, $16,000
 
 
+#: The rendered card's message (``Ctx.status``), for a test to speak as another card would.
+SEEN: dict[str, solara.Reactive] = {}
+
+
 @solara.component
 def Card(comparison: Comparison):
     """The Levers card with what the sidebar gives it (SessionPanel's Ctx)."""
     model = solara.use_reactive(comparison)
     ctx = Ctx(model, solara.use_reactive(False), solara.use_reactive(("", "ok")), solara.use_reactive(0),
               reacton.core.get_render_context())
+    SEEN["status"] = ctx.status
     LeversCard(ctx)
     kind_text = ctx.status.value
     solara.Text(f"status: {kind_text[1]}: {kind_text[0]}", classes=["test-status"])
@@ -44,12 +49,23 @@ def card():
     rc.close()
 
 
+def open_group(rc, key: str) -> None:
+    """Open the lever's group, as a click on its header does (only an open group's controls exist)."""
+    groups = list(levers.by_group())
+    panels = rc.find(v.ExpansionPanels).widget
+    index = groups.index(levers.lever(key).group)
+    if panels.v_model != index:
+        panels.v_model = index
+
+
 def slider(rc, key: str):
+    open_group(rc, key)
     name = f"ds-slider-{key.replace('.', '-')}"
     return next(w for w in rc.find(v.Slider).widgets if name in (w.class_ or ""))
 
 
 def field(rc, key: str):
+    open_group(rc, key)
     name = f"ds-input-{key.replace('.', '-')}"
     return next(w for w in rc.find(v.TextField).widgets if name in (w.class_ or ""))
 
@@ -60,6 +76,12 @@ def texts(rc) -> list[str]:
 
 def status(rc) -> str:
     return next(t for t in texts(rc) if t.startswith("status: "))
+
+
+def said(rc, place: str = "levers") -> list[str]:
+    """The card's messages shown at ``place`` (``Status``'s alerts), as their text."""
+    return [str(c) for w in rc.find(v.Alert).widgets if f"ds-error-{place}" in (w.class_ or "")
+            or f"ds-ok-{place}" in (w.class_ or "") for c in (w.children or []) if isinstance(c, str)]
 
 
 def now(comparison: Comparison, key: str) -> float:
@@ -124,9 +146,21 @@ def test_a_burst_of_key_presses_re_runs_the_district_once_on_the_last(card, monk
 
 def test_every_lever_shows_the_value_the_district_uses_with_its_unit(card):
     comparison, rc = card
-    shown = texts(rc)
     for lever in levers.LEVERS:
-        assert levers.display(lever.key, now(comparison, lever.key)) in shown, lever.key
+        open_group(rc, lever.key)
+        assert levers.display(lever.key, now(comparison, lever.key)) in texts(rc), lever.key
+
+
+def test_only_the_open_groups_controls_are_built(card):
+    """A closed group's controls do not exist (each month's redraw walks every element)."""
+    _, rc = card
+    assert not rc.find(v.Slider).widgets and not rc.find(v.TextField).widgets
+    for group, members in levers.by_group().items():
+        open_group(rc, members[0].key)
+        built = {w.class_ for w in rc.find(v.Slider).widgets + rc.find(v.TextField).widgets}
+        mine = {f"ds-{'slider' if m.slider else 'input'}-{m.key.replace('.', '-')}" for m in members}
+        assert {name for name in mine if any(name in c for c in built)} == mine, group
+        assert len(built) == len(members), group
 
 
 def test_a_typed_value_shows_in_its_readout_and_its_field(card):
@@ -151,22 +185,37 @@ def test_a_comma_in_a_decimal_field_is_said_at_the_field_and_changes_nothing(car
     typed = field(rc, INITIATIVES)
     typed.v_model = "2,5"
     typed.fire_event("keyup.enter")
-    message = "New initiatives a year: use a decimal point (2.5, not 2,5)"
+    message = "New initiatives a year: use a decimal point (2.5, not 2,5); a comma is not read here"
     typed = field(rc, INITIATIVES)
-    assert typed.messages == [f"{message}; a comma is not read here"]
+    assert said(rc) == [message]                      # said once, by the card's message...
+    assert not typed.messages                         # ...not a second time under the field
     assert typed.error and typed.v_model == "2,5"     # the text as typed, to correct
-    assert status(rc) == f"status: error: {message}; a comma is not read here"
+    assert status(rc) == f"status: error: {message}"
     assert now(comparison, INITIATIVES) == 0.7
     assert levers.display(INITIATIVES, 0.7) in texts(rc)
     assert comparison.lines[RIGHT].runs("achievement").tolist() == before
     typed.v_model = "60"
     typed.fire_event("keyup.enter")
-    assert field(rc, INITIATIVES).messages == ["New initiatives a year must be between 0 and 50, got 60"]
+    assert said(rc) == ["New initiatives a year must be between 0 and 50, got 60"]
     typed = field(rc, INITIATIVES)
     typed.v_model = "2.5"             # the value written as the message asks
     typed.fire_event("keyup.enter")
     assert now(comparison, INITIATIVES) == 2.5
     assert not field(rc, INITIATIVES).error and field(rc, INITIATIVES).v_model == "2.5"
+    assert said(rc) == [comparison.note]              # the change's note, at the lever too
+
+
+def test_a_refusal_is_said_at_its_field_once_another_card_has_spoken(card):
+    comparison, rc = card
+    typed = field(rc, INITIATIVES)
+    typed.v_model = "lots"
+    typed.fire_event("keyup.enter")
+    message = said(rc)
+    assert len(message) == 1 and "lots" in message[0]
+    assert not field(rc, INITIATIVES).messages
+    SEEN["status"].set(("Budget cut (all districts)", "ok", "shocks"))   # another card spoke
+    assert said(rc) == []
+    assert field(rc, INITIATIVES).messages == message and field(rc, INITIATIVES).error
 
 
 def test_a_refused_value_is_forgotten_once_the_lever_moves_another_way(card):

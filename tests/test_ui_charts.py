@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from district_sim.ui import charts, server
 from district_sim.ui.session import Comparison
@@ -25,10 +26,9 @@ def line(key: str, mean: list[float], start: int = 0, label: str | None = None) 
             "low": {c: v - 0.01 for c, v in cols.items()}, "high": {c: v + 0.01 for c, v in cols.items()}}
 
 
-def tips(svg: str) -> dict[int, str]:
-    """Each hover column's month -> its tooltip text."""
-    found = re.findall(r'<rect data-month="(\d+)"[^>]*><title>([^<]*)</title>', svg)
-    return {int(m): t.replace("&#x27;", "'") for m, t in found}
+def tips(series: list[dict], months: int) -> dict[int, str]:
+    """The hover text of each month 0..months+1 of the achievement chart (empty where none)."""
+    return {m: charts.hover_tip(ACHIEVEMENT, series, m) for m in range(months + 2)}
 
 
 # --- hover values ------------------------------------------------------------------------------
@@ -47,32 +47,38 @@ def test_a_months_tip_names_the_school_month_and_each_lines_mean_and_interval():
     assert "95%" not in single and single.endswith("one run: achievement 0.100")
 
 
-def test_every_month_of_a_chart_has_a_tooltip_with_its_values():
+def test_every_month_run_has_a_tip_with_its_values_and_no_other_month_has_one():
     mean = [-0.3 + 0.001 * i for i in range(12)]
-    svg = charts.chart_svg(ACHIEVEMENT, [line("left", mean, label="fragmented")], [], [], 12)
-    by_month = tips(svg)
-    assert sorted(by_month) == list(range(1, 13))
+    by_month = tips([line("left", mean, label="fragmented")], 12)
+    assert [m for m, tip in by_month.items() if tip] == list(range(1, 13))
     tip = by_month[12]                           # row 11: the month that ended at time 12
     assert tip.startswith("year 2, month 2")
     assert f"fragmented: achievement {mean[11]:.3f} ({mean[11] - 0.01:.3f} to {mean[11] + 0.01:.3f})" in tip
     assert f"gap {mean[11] + 0.6:.3f}" in tip
 
 
-def test_a_branch_has_values_in_the_tooltips_from_its_fork_on():
+def test_a_branch_has_values_in_the_tips_from_its_fork_on():
     series = [line("left", [0.0] * 12), line("branch1", [0.1] * 12, start=6, label="what if")]
-    by_month = tips(charts.chart_svg(ACHIEVEMENT, series, [], [], 12))
+    by_month = tips(series, 12)
     assert "what if" not in by_month[3]
     assert "what if: achievement 0.100" in by_month[6] and "what if" in by_month[12]
 
 
-def test_hover_columns_stay_few_on_a_long_run_and_sit_under_the_shock_markers():
-    months = 300
-    series = [line("left", list(np.linspace(-0.3, 0.0, months)))]
-    svg = charts.chart_svg(ACHIEVEMENT, series, [], [], months)
-    assert 100 <= svg.count('<rect data-month=') <= 241            # at most one a drawn point
-    marker = type("Marker", (), {"time": 5.0, "kind": "budget_cut", "lines": ["left"], "label": "cut"})()
-    svg = charts.chart_svg(ACHIEVEMENT, series, [marker], [], months)
-    assert svg.index('class="ds-hover"') < svg.index('class="shock-marker"')   # markers keep their tips
+def test_a_chart_carries_its_plot_box_and_no_markup_a_month_for_hovering():
+    """The page finds the month under the pointer from data-plot and data-years: a month's
+    redraw sends the drawing only (a chart of 300 months is as long as one of 100)."""
+    def svg(months: int) -> str:
+        series = [line("left", list(np.linspace(-0.3, 0.0, months)))]
+        return charts.chart_svg(ACHIEVEMENT, series, [], [], months)
+    drawn = svg(300)
+    left, top, width, height = (float(v) for v in re.search(r'data-plot="([^"]+)"', drawn).group(1).split())
+    assert float(re.search(r'data-years="([\d.]+)"', drawn).group(1)) >= 30    # the time axis's span
+    plots = [tuple(float(v) for v in m) for m in re.findall(
+        r'<rect class="plot"[^>]* x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"', drawn)]
+    assert (left, top, width) == plots[0][:3]                          # the top panel's corner and width
+    assert top + height == pytest.approx(plots[-1][1] + plots[-1][3], abs=0.11)   # to the lowest's foot
+    assert "data-month=" not in drawn and "<title>" not in drawn.split("</title>", 1)[1]
+    assert len(drawn) < 1.5 * len(svg(100))     # the same 240 points at most, and no per-month tips
 
 
 # --- light and dark -----------------------------------------------------------------------------

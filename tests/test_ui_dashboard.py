@@ -5,11 +5,15 @@ so these tests do not depend on the app bar's buttons."""
 
 from __future__ import annotations
 
+import html
+import re
+
 import ipyvuetify as v
 import numpy as np
 import pytest
 import solara
 from mesa.visualization.utils import force_update
+from solara.widgets import HTML
 
 from district_sim.calendar import MONTHS_PER_YEAR, calendar
 from district_sim.scenarios import load_scenario
@@ -56,13 +60,19 @@ def markdown_templates(rc) -> list[str]:
     return [t for t in texts if isinstance(t, str) and "solara-markdown" in t]
 
 
+def figures_markup(rc) -> str:
+    """The figures table's markup, as the page sends it."""
+    return next(w.unsafe_innerHTML for w in rc.find(HTML).widgets
+                if "ds-readouts" in (w.unsafe_innerHTML or ""))
+
+
 def readout_rows(rc) -> dict[str, dict[str, str]]:
-    """The figures table: district key -> chart key -> the cell's text."""
-    table = rc.find(v.Html, class_="ds-readouts ds-small").widget
+    """The figures table (one block of markup): district key -> chart key -> the cell's text."""
+    markup = figures_markup(rc)
     rows = {}
-    for tr in table.children[1].children:
-        rows[tr.attributes["data-line"]] = {c.attributes["data-chart"]: text(c) for c in tr.children
-                                            if (c.attributes or {}).get("data-chart")}
+    for line, cells in re.findall(r'<tr data-line="([^"]+)">(.*?)</tr>', markup, re.S):
+        rows[html.unescape(line)] = {chart: html.unescape(cell) for chart, cell in
+                                     re.findall(r'<td data-chart="([^"]+)">(.*?)</td>', cells, re.S)}
     return rows
 
 
@@ -136,7 +146,7 @@ def test_the_figures_table_shows_this_months_bands_and_follows_each_step(main_ar
     after = readout_rows(rc)
     assert after["left"]["achievement"] != before["left"]["achievement"]
     assert after["left"]["fatigue"] != before["left"]["fatigue"]
-    assert "Year 1, month 10" in text(rc.find(v.Html, class_="ds-readouts ds-small").widget)
+    assert "<th>Year 1, month 10</th>" in figures_markup(rc)
 
 
 def test_a_branch_gets_its_own_row(main_area):
@@ -195,3 +205,9 @@ def test_a_fresh_branch_is_the_same_as_its_parent_and_named_in_quotes():
     assert "No clear difference" not in d.headline
     sides = explain.diagnose_pair(c, LEFT, RIGHT)
     assert "\u201c" not in sides.text                                # scenarios are named plainly
+
+
+def test_the_figures_markup_shows_every_text_as_text():
+    markup = dashboard.figures_html("Year <1>", [("left", "<b>x</b> & y", "#D55E00", {"achievement": "a<b"})])
+    assert "<b>" not in markup and "&lt;b&gt;x&lt;/b&gt; &amp; y" in markup
+    assert "<th>Year &lt;1&gt;</th>" in markup and "a&lt;b" in markup

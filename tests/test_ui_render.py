@@ -10,9 +10,9 @@ import ipyvuetify as v
 import ipywidgets
 import pytest
 import solara
-from solara.widgets import HTML
 
-from district_sim.ui import app
+from district_sim.ui import app, levers
+from district_sim.ui.widgets import ChartFrame
 
 
 @pytest.fixture
@@ -23,13 +23,19 @@ def rendered():
     rc.close()
 
 
+def open_group(rc, group: str) -> None:
+    """Open a group of the Levers card, as a click on its header does (a closed group's
+    controls are not built)."""
+    rc.find(v.ExpansionPanels).widget.v_model = list(levers.by_group()).index(group)
+
+
 def button(rc, label: str):
     return rc.find(v.Btn, children=[label]).widget
 
 
 def chart(rc, key: str) -> str:
-    return next(w.unsafe_innerHTML for w in rc.find(HTML).widgets
-                if f'data-chart="{key}"' in (w.unsafe_innerHTML or ""))
+    """A chart's SVG as the page sends it (a ChartFrame's drawing)."""
+    return next(w.svg for w in rc.find(ChartFrame).widgets if f'data-chart="{key}"' in w.svg)
 
 
 def months(rc) -> int:
@@ -72,8 +78,7 @@ def test_page_shows_both_districts_and_its_own_controls_in_plain_words(rendered)
                   "Schools in each district: 20", "Runs of each side, for the 95% bands: 10",
                   "Reset goes back to month 0"):
         assert words in text, words
-    keys = {re.search(r'data-chart="(\w+)"', w.unsafe_innerHTML).group(1)
-            for w in rendered.find(HTML).widgets if 'data-chart="' in (w.unsafe_innerHTML or "")}
+    keys = {re.search(r'data-chart="(\w+)"', w.svg).group(1) for w in rendered.find(ChartFrame).widgets}
     assert keys == {"achievement", "practice", "coherence", "initiatives", "fatigue", "budget"}
     assert "fragmented" in chart(rendered, "achievement") and "focused" in chart(rendered, "achievement")
 
@@ -98,6 +103,7 @@ def test_shock_button_marks_the_charts(rendered):
 
 def test_lever_input_takes_effect_and_bad_input_shows_a_message(rendered):
     button(rendered, "Step a year").click()
+    open_group(rendered, "Strategy")
     field = rendered.find(v.TextField, label="New initiatives a year").widgets[0]   # of the right side
     before = chart(rendered, "initiatives")
     field.v_model = ""
@@ -117,6 +123,7 @@ def test_lever_input_takes_effect_and_bad_input_shows_a_message(rendered):
 def test_slider_lever_re_runs_the_side(rendered):
     button(rendered, "Step a year").click()
     before = [chart(rendered, key) for key in ("coherence", "achievement", "budget")]
+    open_group(rendered, "Resources")
     slider = next(w for w in rendered.find(v.Slider).widgets
                   if "ds-slider-strategy-resource_alignment" in (w.class_ or ""))
     slider.fire_event("change", 0.1)

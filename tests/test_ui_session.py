@@ -324,6 +324,20 @@ def test_explain_asks_to_play_before_the_first_month_and_says_level_when_level()
     assert d.leader is None and "level" in d.headline
 
 
+def test_explain_while_the_opening_runs_says_so_at_month_0_and_then_reads_the_month():
+    c = small()
+    c.opening = 100                               # as controls.Playback sets it as the page opens
+    d = explain.diagnose_pair(c, LEFT, RIGHT)
+    assert "Play" not in d.text and "Step" not in d.text       # the page is playing already
+    assert d.headline.startswith("Month 0: both districts start") and "running them to year 10" in d.headline
+    c.step()
+    after = explain.diagnose_pair(c, LEFT, RIGHT)
+    assert "Month 0" not in after.text and "achievement" in after.headline   # the month it shows
+    c.opening = 0
+    fresh = small()
+    assert "Play" in explain.diagnose_pair(fresh, LEFT, RIGHT).text           # no opening: the hint
+
+
 def test_explain_names_the_mechanism_that_differs_most():
     base = {"achievement": -0.2, "teacher_practice": 0.02, "implementation_dip": 0.0,
             "attention_met": 1.0, "implementation_depth": 0.5, "initiatives_abandoned": 2,

@@ -21,7 +21,7 @@ from pathlib import Path
 import solara
 import solara.lab
 
-from . import controls, presenter
+from . import address, controls, presenter
 from .dashboard import Dashboard
 from .session import Comparison, Setup
 from .sidebar import SidebarCards
@@ -35,13 +35,17 @@ STYLESHEETS = tuple(Path(__file__).with_name(name) for name in ("page.css", "sid
 
 @solara.component
 def Page():
-    """One browser tab: its own districts, controls and charts."""
+    """One browser tab: its own districts, controls and charts (opening and size as its address
+    asks: ``address``)."""
+    search = solara.use_router().search
+    options = solara.use_memo(lambda: address.parse(search), [])
     setup = solara.use_memo(Setup, [])
-    first = solara.use_memo(lambda: Comparison(setup), [])
+    first = solara.use_memo(lambda: Comparison(setup, options.students, options.schools,
+                                               replicates=options.runs), [])
     model = solara.use_reactive(first)
     demo = solara.use_reactive(False)
     presenting = solara.use_reactive(False)
-    playback = controls.use_playback(model, demo)     # the clock and its play loop
+    playback = controls.use_playback(model, demo, options.opening_months)   # the clock, its play loop
     solara.Style(solara.use_memo(_stylesheet, []))   # the page's styling, once per tab
     presenter.PresenterStyle(presenting.value)       # large type, no sidebar, when presenting
     solara.Title(TITLE)                               # the browser tab's name, not Solara's "App"
@@ -51,6 +55,8 @@ def Page():
         solara.lab.ThemeToggle()
         presenter.PresenterSwitch(presenting)
     controls.Signals(playback)                        # the browser's "drawn" and "ready"; scrolling
+    for problem in options.problems:                  # a link asked for what the page cannot do
+        solara.Warning(problem, dense=True, classes=["ds-address-problem"])
     Dashboard(model)
     SidebarCards(model, demo, playback)
 

@@ -11,7 +11,9 @@ vertical lines on the time axis; shocks from the environment (chance, or the sce
 small triangles under it.
 
 Hovering a month of a chart shows that school month's values, each line's mean and 95%
-interval (:func:`month_tip`, in the browser's own tooltips). Text, axes and grid are drawn in
+interval (:func:`hover_tip`). The tip is asked for when the pointer is over a month and
+written for that month alone (``widgets.ChartFrame``): a chart carries no hover data, so a
+month's redraw sends and parses only what is drawn. Text, axes and grid are drawn in
 ``currentColor``, so the charts and the PELP diagrams follow the page's light or dark theme
 (page.css styles the cells around them).
 
@@ -177,13 +179,31 @@ TICK_FONT, TITLE_FONT, LEGEND_FONT = 11, 12, 12
 INK, FAINT_INK, GRID_INK = 0.85, 0.7, 0.12
 
 
+def _panel_arrays(panel: Panel, series: list[dict]) -> list[np.ndarray]:
+    """Everything a panel draws (means, bands, each run's line), from each line's fork on."""
+    arrays = []
+    for s in series:
+        for col in panel.columns:
+            for part in ("values", "low", "high"):
+                if part in s:
+                    arrays.append(np.asarray(s[part][col][s["start"]:], dtype=float))
+            if "runs" in s:
+                arrays.append(np.asarray(s["runs"][col], dtype=float)[:, s["start"]:].ravel())
+    return arrays
+
+
+def panel_limits(chart: Chart, series: list[dict]) -> list[tuple[float, float]]:
+    """Each panel's y axis (:func:`_limits`), as drawn: the hover tips read their digits off it."""
+    return [_limits(_panel_arrays(panel, series), panel.limits, panel.columns) for panel in chart.panels]
+
+
 def chart_svg(chart: Chart, series: list[dict], markers: list, env_shocks: list[dict],
               now: float, width: int = 480, height: int = 330) -> str:
     """One chart (one or more panels sharing the time axis) of every district, as SVG.
 
-    Hovering a month shows its values (:func:`month_tip`): each drawn month has an invisible
-    column with a ``<title>``, the browser's own tooltip, so hovering costs no script and no
-    round trip to the server. Shock markers lie above those columns and keep their own tips."""
+    The plots' box (``data-plot``: left, top, width, height in drawing units) and the years
+    the time axis spans (``data-years``) let the page find the month under the pointer
+    (``widgets.ChartFrame``) without any per-month markup."""
     left, right, top = 50, 10, 32
     bottom_axis = 20
     gap = 16
@@ -191,6 +211,7 @@ def chart_svg(chart: Chart, series: list[dict], markers: list, env_shocks: list[
     panel_h = (height - top - bottom_axis - gap * (n_panels - 1) - 16 * n_panels) / n_panels
     years = max(5.0, math.ceil(to_years(now) + 1e-9))
     plot_w = width - left - right
+    plot_top, plot_bottom = top + 16, top + n_panels * (panel_h + gap + 16) - gap
 
     def x_of(t: float) -> float:
         return left + plot_w * to_years(t) / years
@@ -198,25 +219,16 @@ def chart_svg(chart: Chart, series: list[dict], markers: list, env_shocks: list[
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
            f'style="width:100%;height:{height}px;font-family:sans-serif" '
            f'data-chart="{chart.key}" data-months="{int(round(now))}" '
-           f'data-replicates="{max((s.get("replicates", 1) for s in series), default=1)}" role="img">',
+           f'data-replicates="{max((s.get("replicates", 1) for s in series), default=1)}" '
+           f'data-plot="{left} {plot_top:.1f} {plot_w} {plot_bottom - plot_top:.1f}" data-years="{years:g}" '
+           f'role="img">',
            f"<title>{html.escape(chart.title)}</title>"]
     out.append(_legend(series, width, left))
-    overlays: list[str] = []        # shock markers: drawn above the hover columns
+    overlays: list[str] = []        # shock markers: drawn above the lines
     x_ticks = nice_ticks(0, years, 5)
-    spans = []
-    for p_index, panel in enumerate(chart.panels):
+    for p_index, (panel, (lo, hi)) in enumerate(zip(chart.panels, panel_limits(chart, series), strict=True)):
         y0 = top + p_index * (panel_h + gap + 16) + 16
         y1 = y0 + panel_h
-        arrays = []
-        for s in series:
-            for col in panel.columns:
-                for part in ("values", "low", "high"):
-                    if part in s:
-                        arrays.append(np.asarray(s[part][col][s["start"]:], dtype=float))
-                if "runs" in s:
-                    arrays.append(np.asarray(s["runs"][col], dtype=float)[:, s["start"]:].ravel())
-        lo, hi = _limits(arrays, panel.limits, panel.columns)
-        spans.append(hi - lo)
 
         def y_of(v: float, lo=lo, hi=hi, y0=y0, y1=y1) -> float:
             return y1 - (v - lo) / (hi - lo) * (y1 - y0)
@@ -247,8 +259,6 @@ def chart_svg(chart: Chart, series: list[dict], markers: list, env_shocks: list[
                 out.append(_polyline(s, col, c_index, x_of, y_of, panel_h))
         overlays.extend(_markers(markers, series, x_of, y0, y1, p_index == 0))
         overlays.extend(_env_shocks(env_shocks, series, x_of, y1))
-    plot_top, plot_bottom = top + 16, top + n_panels * (panel_h + gap + 16) - gap
-    out.append(_hover_columns(chart, series, spans, x_of, plot_top, plot_bottom))
     out.extend(overlays)
     y_axis = height - 4
     for tick in x_ticks:
@@ -318,52 +328,28 @@ def month_tip(month: int, lines: list[tuple[str, list[tuple[str, str, str | None
     return "\n".join(rows)
 
 
-def _hover_columns(chart: Chart, series: list[dict], spans: list[float], x_of,
-                   y_top: float, y_bottom: float) -> str:
-    """One invisible column a drawn month (at most ~240), its tooltip :func:`month_tip`.
-    A branch appears from its fork on, as its line does. Only the drawn months' values are
-    formatted, once each."""
+def hover_tip(chart: Chart, series: list[dict], month: int) -> str:
+    """What hovering ``month`` (counted from 1) of a chart shows (:func:`month_tip`): each line's
+    values that month, to the digits its panel's axis reads (:func:`_digits`); a branch from its
+    fork on, as its line is drawn. Empty for a month not run."""
     n = max((len(s["values"][c]) for s in series for c in s["values"]), default=0)
-    if n == 0:
+    if not 1 <= month <= n:
         return ""
-    idx = _indices({"start": 0}, n)
-    names = {c: _short(c) for p in chart.panels for c in p.columns}
-    text: dict[tuple[str, str, str], list[str]] = {}
+    i = month - 1
+    digits = [_digits(hi - lo) for lo, hi in panel_limits(chart, series)]
+    lines = []
     for s in series:
-        for p_index, panel in enumerate(chart.panels):
-            digits = _digits(spans[p_index])
+        if i < max(s["start"] - 1, 0) or i >= len(s["values"][chart.panels[0].columns[0]]):
+            continue
+        banded = "low" in s and s.get("replicates", 1) > 1
+        values = []
+        for panel, d in zip(chart.panels, digits, strict=True):
             for col in panel.columns:
-                for part in ("values", "low", "high"):
-                    if part in s and (part == "values" or s.get("replicates", 1) > 1):
-                        values = np.full(n, np.nan)
-                        given = np.asarray(s[part][col], dtype=float)[:n]
-                        values[:given.size] = given
-                        text[s["key"], col, part] = _strings(values[idx], digits)
-    edges = [x_of(i + 1) for i in idx]
-    bounds = ([edges[0] - 3] + [(a + b) / 2 for a, b in zip(edges, edges[1:], strict=False)]
-              + [edges[-1] + 3])
-    # the columns' common top and height once, as the group's transform (each column is one
-    # unit tall, stretched to the plots' height): each column then carries only its month, x,
-    # width and tip; fill and pointer events are inherited
-    out = [f'<g class="ds-hover" transform="translate(0 {y_top:.1f}) scale(1 {y_bottom - y_top:.1f})" '
-           f'fill="none" pointer-events="all">']
-    for k, i in enumerate(idx):
-        lines = []
-        for s in series:
-            if i < max(s["start"] - 1, 0) or i >= len(s["values"][chart.panels[0].columns[0]]):
-                continue
-            values = []
-            for panel in chart.panels:
-                for col in panel.columns:
-                    low, high = text.get((s["key"], col, "low")), text.get((s["key"], col, "high"))
-                    values.append((names[col], text[s["key"], col, "values"][k],
-                                   low[k] if low else None, high[k] if high else None))
-            lines.append((s["label"], values))
-        tip = html.escape(month_tip(int(i) + 1, lines))
-        out.append(f'<rect data-month="{int(i) + 1}" x="{bounds[k]:.1f}" '
-                   f'width="{bounds[k + 1] - bounds[k]:.1f}" height="1"><title>{tip}</title></rect>')
-    out.append("</g>")
-    return "".join(out)
+                low, high = ((_strings([s["low"][col][i]], d)[0], _strings([s["high"][col][i]], d)[0])
+                             if banded else (None, None))
+                values.append((_short(col), _strings([s["values"][col][i]], d)[0], low, high))
+        lines.append((s["label"], values))
+    return month_tip(month, lines)
 
 
 def _short(column: str) -> str:
@@ -407,6 +393,12 @@ def _indices(s: dict, n: int) -> np.ndarray:
     return np.union1d(idx[::step], idx[-1:])
 
 
+def _points(xs: np.ndarray, ys: np.ndarray) -> str:
+    """SVG points "x,y x,y ..." to a tenth of a unit. The coordinates come in as arrays
+    (``x_of`` and ``y_of`` take arrays): a month's redraw formats some ten thousand of them."""
+    return " ".join([f"{x:.1f},{y:.1f}" for x, y in zip(xs.tolist(), ys.tolist(), strict=True)])
+
+
 def _band(s: dict, col: str, x_of, y_of) -> str:
     """The shaded 95% interval of a district's mean (nothing for one replicate)."""
     if "low" not in s or s.get("replicates", 1) < 2:
@@ -417,10 +409,10 @@ def _band(s: dict, col: str, x_of, y_of) -> str:
     idx = _indices(s, n)
     low = np.asarray(s["low"][col], dtype=float)[idx]
     high = np.asarray(s["high"][col], dtype=float)[idx]
-    upper = [f"{x_of(i + 1):.1f},{y_of(v):.1f}" for i, v in zip(idx, high, strict=True)]
-    lower = [f"{x_of(i + 1):.1f},{y_of(v):.1f}" for i, v in zip(idx[::-1], low[::-1], strict=True)]
+    xs = x_of(idx + 1.0)
+    outline = _points(np.concatenate([xs, xs[::-1]]), y_of(np.concatenate([high, low[::-1]])))
     return (f'<polygon class="band" data-line="{s["key"]}" data-column="{col}" '
-            f'data-low="{low[-1]:.6g}" data-high="{high[-1]:.6g}" points="{" ".join(upper + lower)}" '
+            f'data-low="{low[-1]:.6g}" data-high="{high[-1]:.6g}" points="{outline}" '
             f'fill="{s["color"]}" fill-opacity="0.18" stroke="none"/>')
 
 
@@ -432,12 +424,12 @@ def _spread(s: dict, col: str, x_of, y_of) -> str:
     if runs.size == 0 or runs.shape[1] < s["start"]:
         return ""
     idx = _indices(s, runs.shape[1])
+    xs = x_of(idx + 1.0)
     out = []
     for r, row in enumerate(runs):
-        points = " ".join(f"{x_of(i + 1):.1f},{y_of(v):.1f}" for i, v in zip(idx, row[idx], strict=True))
         out.append(f'<polyline class="replicate" data-of="{s["key"]}" data-column="{col}" '
-                   f'data-replicate="{r}" points="{points}" fill="none" stroke="{s["color"]}" '
-                   f'stroke-width="0.6" stroke-opacity="0.45"/>')
+                   f'data-replicate="{r}" points="{_points(xs, y_of(row[idx]))}" fill="none" '
+                   f'stroke="{s["color"]}" stroke-width="0.6" stroke-opacity="0.45"/>')
     return "".join(out)
 
 
@@ -451,8 +443,7 @@ def _polyline(s: dict, col: str, c_index: int, x_of, y_of, panel_h: float) -> st
     idx = _indices(s, n)
     v = np.asarray(values, dtype=float)[idx]
     ok = np.isfinite(v)
-    points = " ".join(f"{x_of(i + 1):.1f},{y_of(val):.1f}" for i, val, good in zip(idx, v, ok, strict=True)
-                      if good)
+    points = _points(x_of(idx[ok] + 1.0), y_of(v[ok]))
     dash = []
     if s["dashed"]:
         dash.append("6 3")

@@ -10,6 +10,10 @@ from mesa.visualization.utils import force_update
 
 from .session import LEFT, RIGHT, Comparison
 
+#: A card's select menu: no wider than the sidebar, its long items (a branch's name) wrapped
+#: (sidebar.css: ``.ds-select-menu``), not one line drawn out over the charts.
+MENU = {"contentClass": "ds-select-menu", "maxWidth": 360}
+
 
 @dataclass(frozen=True)
 class Ctx:
@@ -61,3 +65,15 @@ def district_items(comparison: Comparison) -> list[dict]:
     names = {LEFT: "Left", RIGHT: "Right"}
     return [{"text": f"{names.get(k, 'Branch')}: {line.label}", "value": k}
             for k, line in comparison.lines.items()]
+
+
+@solara.component
+def Status(ctx: Ctx, place: str = ""):
+    """The last action's message, if it was taken at ``place`` (the card showing it)."""
+    text, kind = ctx.message(place)
+    if not text:
+        return
+    if kind == "error":
+        solara.Error(text, dense=True, classes=["ds-error", f"ds-error-{place or 'page'}"])
+    else:
+        solara.Success(text, dense=True, classes=["ds-ok", f"ds-ok-{place or 'page'}"])

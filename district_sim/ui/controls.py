@@ -45,7 +45,8 @@ REST_FLOOR = 0.02
 #: The longest wait (seconds) for the browser to draw a month before the next one starts
 #: (no browser, as in tests: the loop goes on after it).
 DRAW_WAIT = 0.5
-#: The opening runs both sides to year 10, redrawing every OPENING_REDRAW seconds on the way.
+#: The opening runs both sides to year 10 (a link may ask for another year: ``address``),
+#: redrawing every OPENING_REDRAW seconds on the way.
 OPENING_MONTHS = 100
 OPENING_REDRAW = 0.8
 #: The district sizes the page offers (each applied on Reset): (lowest, highest, step).
@@ -90,6 +91,7 @@ class Playback:
     opened: threading.Event     # set once the opening has started (it runs once a tab)
     turn: threading.Lock        # one play loop at a time
     render_context: Any
+    opening_months: int = OPENING_MONTHS   # where the opening runs to (0: the page opens at month 0)
 
     # --- what the buttons do --------------------------------------------------------------
 
@@ -103,7 +105,7 @@ class Playback:
         """Stop before the next month: the loop sees ``stop`` at once, whatever the speed."""
         self.stop.set()
         with self.render_context:
-            self.opening.set(0)
+            self._end_opening()
             self.playing.set(False)
 
     def toggle(self) -> None:
@@ -134,14 +136,16 @@ class Playback:
         """Run both sides to year 10, once a tab, from month 0. The server starts it as soon as
         it builds the page, while the browser is still loading: the first redraw waits for
         ``ready``."""
-        if self.opened.is_set():
+        if self.opened.is_set() or not self.opening_months:
             return
         if self.model.value.months == 0 and not self.playing.value and not self.demo.value:
             self.opened.set()
             self.stop.clear()
             with self.render_context:
-                self.opening.set(OPENING_MONTHS)
+                self.model.value.opening = self.opening_months   # the explanation says it runs
+                self.opening.set(self.opening_months)
                 self.playing.set(True)
+                force_update()          # the main area too: its month 0 is the opening's now
 
     def redraw(self) -> None:
         self.drawn.clear()
@@ -170,9 +174,13 @@ class Playback:
             ended = self._months(cancel)
         if ended and not cancel.is_set():
             with self.render_context:
-                self.opening.set(0)
+                self._end_opening()
                 self.playing.set(False)
                 force_update()
+
+    def _end_opening(self) -> None:
+        self.model.value.opening = 0
+        self.opening.set(0)
 
     def _months(self, cancel: threading.Event) -> bool:
         """Play until Pause (False) or until the cap or the opening's end (True)."""
@@ -197,8 +205,10 @@ class Playback:
         return False
 
 
-def use_playback(model: solara.Reactive, demo: solara.Reactive) -> Playback:
-    """The tab's clock (a hook: call it once, in the page), with its play loop running."""
+def use_playback(model: solara.Reactive, demo: solara.Reactive,
+                 opening_months: int = OPENING_MONTHS) -> Playback:
+    """The tab's clock (a hook: call it once, in the page), with its play loop running and the
+    opening to ``opening_months`` started once a browser shows the page."""
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(DEFAULT_SPEED)
     size = solara.use_reactive(solara.use_memo(lambda: Size.of(model.value), []))
@@ -207,7 +217,7 @@ def use_playback(model: solara.Reactive, demo: solara.Reactive) -> Playback:
     stop, drawn, ready, opened = solara.use_memo(lambda: tuple(threading.Event() for _ in range(4)), [])
     turn = solara.use_memo(threading.Lock, [])
     playback = Playback(model, playing, speed, size, opening, demo, scroll, stop, drawn, ready, opened, turn,
-                        reacton.core.get_render_context())
+                        reacton.core.get_render_context(), opening_months)
     solara.use_thread(playback.run, dependencies=[playing.value], intrusive_cancel=False)
     solara.use_effect(lambda: playback.start_opening() if serving() else None, [])
     return playback
@@ -305,14 +315,15 @@ def Clock(playback: Playback):
     """The month now, and what the clock is doing (the opening, the cap)."""
     update_counter.get()
     c = playback.model.value
+    goal = f"year {playback.opening_months // MONTHS_PER_YEAR}"
     if playback.opening.value:
-        text = f"Running both sides to year 10: {c.when()}"
+        text = f"Running both sides to {goal}: {c.when()}"
     else:
         text = f"Now: {c.when()} ({c.months} school {'month' if c.months == 1 else 'months'} run, ten a year)"
     with solara.Div(classes=["ds-clock"]):
         solara.Text(text, classes=["ds-clock-now"])
-        if playback.opened.is_set() and c.months >= OPENING_MONTHS and not playback.playing.value:
-            solara.Text(" Both sides ran to year 10 as the page opened: Reset starts again from month 0, "
+        if playback.opened.is_set() and c.months >= playback.opening_months and not playback.playing.value:
+            solara.Text(f" Both sides ran to {goal} as the page opened: Reset starts again from month 0, "
                         "then Play shows it month by month.", classes=["ds-small", "ds-opened"])
     if not c.running:
         solara.Warning(CAP_MESSAGE, dense=True, classes=["ds-cap"])
@@ -328,7 +339,7 @@ def AppBarControls(playback: Playback):
         if not c.running:
             now = "40 years: the end (Reset)"
         elif playback.opening.value:
-            now = f"running to year 10: {c.when()}"
+            now = f"running to year {playback.opening_months // MONTHS_PER_YEAR}: {c.when()}"
         else:
             now = c.when()
         solara.Text(now, classes=["ds-bar-now"])

@@ -6,6 +6,7 @@ as props from ``Dashboard``, which alone follows Mesa's ``update_counter``."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ from ..scenarios import list_scenarios
 from . import charts, explain
 from .info import info_markdown
 from .session import LEFT, RIGHT, Comparison, Line
-from .widgets import Svg, tag
+from .widgets import ChartFrame, Svg, tag
 
 
 @solara.component
@@ -64,11 +65,24 @@ def PelpPanel(model: Comparison, frame: int):
 @solara.component
 def ChartView(model: Comparison, key: str, frame: int, spread: bool = False):
     """One chart of every district on the same axes (an SVG document, redrawn each month):
-    each district's mean with its 95% band, and with ``spread`` each replicate's thin line."""
+    each district's mean with its 95% band, and with ``spread`` each replicate's thin line.
+    Hovering a month shows its values (``charts.hover_tip``), written only while hovered."""
     chart = charts.CHART_BY_KEY[key]
-    series = model.series(charts.chart_columns(chart), spread=spread)
-    svg = charts.chart_svg(chart, series, list(model.markers), model.environment_shocks(), model.time)
-    Svg(svg, ["ds-chart", f"ds-chart-{key}"])
+    hovered, set_hovered = solara.use_state(0)
+
+    def draw() -> str:
+        series = model.series(charts.chart_columns(chart), spread=spread)
+        return charts.chart_svg(chart, series, list(model.markers), model.environment_shocks(), model.time)
+
+    def tip() -> str:
+        if not hovered:
+            return ""
+        return charts.hover_tip(chart, model.series(charts.chart_columns(chart), spread=spread), hovered)
+
+    svg = solara.use_memo(draw, [model, frame, spread])   # a hover alone does not redraw
+    text = solara.use_memo(tip, [model, frame, spread, hovered])
+    ChartFrame.element(svg=svg, classes=f"ds-chart ds-chart-{key}", tip=text, tip_month=hovered,
+                       on_hover_=set_hovered)
 
 
 @solara.component
@@ -196,13 +210,20 @@ def readout_cells(line: Line) -> dict[str, str]:
     return {r.chart: r.show(last) for r in READOUTS}
 
 
-#: The figures table's layout, inline until page.css (not this module's) has rules for
-#: ``.ds-readouts``: as wide as its figures, cells left-aligned and tight, in the help lines' size.
-_TABLE = "border-collapse: collapse; margin: 2px 0 6px 0;"
-_HEAD = "text-align: left; vertical-align: bottom; padding: 1px 10px 1px 0; font-weight: 500;"
-_CELL = "text-align: left; vertical-align: top; padding: 2px 10px 2px 0; white-space: pre;"  # whole lines
-_NAME = "text-align: left; vertical-align: top; padding: 2px 10px 2px 0; font-weight: 500; min-width: 8em;"
-_SCROLL = "overflow-x: auto; max-width: 100%;"   # a narrow window scrolls the table, not the page
+def figures_html(title: str, rows: list[tuple[str, str, str, dict[str, str]]]) -> str:
+    """The figures table as markup (page.css lays it out: ``.ds-readouts``): one element for the
+    page to send and walk each month, where a table of elements was some fifty. Every text is
+    escaped; only a district's colour, known at run time, is inline."""
+    esc = html.escape
+    head = "".join(f"<th>{esc(t)}</th>" for t in [title] + [charts.CHART_TITLES[r.chart] for r in READOUTS])
+    body = "".join(
+        f'<tr data-line="{esc(key)}"><td class="ds-readout-name" style="color: {esc(color)};">'
+        f"{esc(side_name(key))}: {esc(label)}</td>"
+        + "".join(f'<td data-chart="{r.chart}">{esc(cells.get(r.chart, ""))}</td>' for r in READOUTS)
+        + "</tr>"
+        for key, label, color, cells in rows)
+    return (f'<div class="ds-readouts-scroll"><table class="ds-readouts ds-small">'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
 @solara.component
@@ -216,18 +237,7 @@ def FiguresTable(model: Comparison, frame: int):
             "ds-small ds-readouts-empty").key("readouts-empty")
         return
     year, month = calendar(model.time - 1)
-    header = [solara.v.Html(tag="th", children=[text], style_=_HEAD)
-              for text in [f"Year {year}, month {month}"] + [charts.CHART_TITLES[r.chart] for r in READOUTS]]
-    body = [solara.v.Html(tag="tr", attributes={"data-line": key}, children=[
-        solara.v.Html(tag="td", children=[f"{side_name(key)}: {label}"], class_="ds-readout-name",
-                      style_=f"{_NAME} color: {color};"),
-        *(solara.v.Html(tag="td", attributes={"data-chart": r.chart}, children=[cells.get(r.chart, "")],
-                        style_=_CELL) for r in READOUTS)]).key(f"readout-{key}")
-        for key, label, color, cells in rows]
-    table = solara.v.Html(tag="table", class_="ds-readouts ds-small", style_=_TABLE, children=[
-        solara.v.Html(tag="thead", children=[solara.v.Html(tag="tr", children=header)]),
-        solara.v.Html(tag="tbody", children=body)])
-    solara.v.Html(tag="div", style_=_SCROLL, children=[table]).key("readouts")
+    Svg(figures_html(f"Year {year}, month {month}", rows), ["ds-figures"]).key("readouts")
 
 
 #: The main area's views, as the toggle names them.

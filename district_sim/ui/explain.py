@@ -247,9 +247,20 @@ def diagnose_pair(comparison, a: str, b: str, top: int = 2) -> Diagnosis:
 
     la, lb = comparison.lines[a], comparison.lines[b]
     mean_a, mean_b = comparison.latest(a), comparison.latest(b)
+    if not (mean_a and mean_b) and getattr(comparison, "opening", 0):
+        return Diagnosis(opening_headline(comparison.opening), [], None, None)
     diffs = ({c: comparison.difference(a, b, c) for c in PAIRED} if mean_a and mean_b else None)
     return diagnose(name(la), mean_a, name(lb), mean_b, to_years(comparison.time), top, diffs,
                     min(len(la.models), len(lb.models)))
+
+
+def opening_headline(months: int) -> str:
+    """Month 0 while the page's opening runs to ``months``: what is shown, and that it is already
+    running (asking for Play then, with the page playing, told a room the wrong thing)."""
+    from ..calendar import MONTHS_PER_YEAR
+
+    return (f"Month 0: both districts start from the same students, teachers and budget; the page "
+            f"is running them to year {months // MONTHS_PER_YEAR} as it opens.")
 
 
 def name(line) -> str:

@@ -14,12 +14,12 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import solara
 
 from . import levers
-from .context import Ctx, district_items
+from .context import MENU, Ctx, Status, district_items
 from .session import RIGHT
 
 #: A slider change handled this soon (seconds) after the last re-run ended had waited behind it:
@@ -27,6 +27,8 @@ from .session import RIGHT
 BURST_GAP = 0.15
 #: How long (seconds) such a change waits for later ones before the district re-runs once.
 BURST_WAIT = 0.2
+#: Where the card's messages belong (``Ctx.status``): shown in the block of the lever last changed.
+PLACE = "levers"
 
 
 class Burst:
@@ -76,27 +78,46 @@ def css_name(lever: levers.Lever) -> str:
 
 
 @solara.component
-def LeverControl(ctx: Ctx, line_key: str, lever: levers.Lever, value: float):
+def LeverControl(ctx: Ctx, line_key: str, lever: levers.Lever, value: float,
+                 spoke: solara.Reactive | None = None, speaks: bool = False):
     """One lever of one district: its readout, its slider or typed field, and its help.
 
     ``value`` is what the district acts on now: given by the card, so that the control renders
     again whenever it moves and the slider, its thumb and the readout all show it. A refused
     value shows its message and the text as typed, for as long as the district still acts on the
-    value it was refused against."""
+    value it was refused against.
+
+    The lever last changed (``spoke``, set here; ``speaks`` tells this one it is) shows the
+    card's message (``Status(ctx, "levers")``) in its own block, where the eye is: a lever deep
+    in a long card, and a message at the top of the sidebar, were a screen apart. The refusal
+    is said once: by that message while it stands, by the control itself once another card's
+    message has replaced it."""
     refused, set_refused = solara.use_state(None)   # (text typed, message, value it was refused at)
     if refused is not None and refused[2] != value:
         refused = None                               # the lever moved since: that message is old
+    said = speaks and refused is not None and ctx.message(PLACE) == (refused[1], "error")
 
     def commit(raw: Any) -> None:
+        # everything this change shows is drawn in one render, after the district took it: a
+        # render before it would put the slider back at the old value under the user's finger,
+        # and the key presses still on their way would act from there
         try:
             ctx.model.value.set_lever(line_key, lever.key, raw)
         except ValueError as err:   # SettingsError and pydantic's ValidationError are ValueErrors
             text = "" if raw is None else str(raw)
-            set_refused((text, " ".join(str(err).split()), value))
-            ctx.error(err)
+            with ctx.render_context:
+                speak()
+                set_refused((text, " ".join(str(err).split()), value))
+                ctx.error(err, at=PLACE)
             return
-        set_refused(None)
-        ctx.changed(ctx.model.value.note)
+        with ctx.render_context:
+            speak()
+            set_refused(None)
+            ctx.changed(ctx.model.value.note, at=PLACE)
+
+    def speak() -> None:
+        if spoke is not None:
+            spoke.set(f"{line_key}-{lever.key}")
 
     css = css_name(lever)
     with solara.Column(gap="2px", classes=["ds-lever", f"ds-lever-{css}"]):
@@ -105,11 +126,13 @@ def LeverControl(ctx: Ctx, line_key: str, lever: levers.Lever, value: float):
             LeverSlider(lever, value, commit)
         else:
             shown_text = refused[0] if refused is not None else levers.field_text(lever.key, value)
-            solara.InputText(lever.label, value=shown_text, on_value=commit,
-                             error=refused[1] if refused is not None else False, dense=True,
+            flag = False if refused is None else (True if said else refused[1])
+            solara.InputText(lever.label, value=shown_text, on_value=commit, error=flag, dense=True,
                              classes=["ds-lever-field", f"ds-input-{css}"])
         solara.Text(lever.help, classes=["ds-small", "ds-lever-help"])
-        if refused is not None and lever.slider:
+        if speaks:
+            Status(ctx, PLACE)
+        if refused is not None and lever.slider and not said:
             solara.Error(refused[1], dense=True)
 
 
@@ -141,20 +164,27 @@ def LeversCard(ctx: Ctx):
     c = ctx.model.value
     ctx.revision.get()
     target, set_target = solara.use_state(RIGHT)
+    spoke = solara.use_reactive("")   # "<district>-<lever>" last changed: its block shows the message
+    open_group, set_open_group = solara.use_state(cast(Any, None))   # the open group's index, or None
     if target not in c.lines:
         target = RIGHT
     settings = c.lines[target].settings
     with solara.Card("Levers", margin=0, classes=["ds-levers"]):
         solara.v.Select(label="District to change", items=district_items(c), v_model=target,
                         on_v_model=set_target, dense=True, class_="ds-lever-district",
-                        menu_props={"contentClass": "ds-select-menu", "maxWidth": 360})
+                        menu_props=MENU)
         solara.Text("A change re-runs that district from its start (a branch: from its fork) to now. "
                     "To change course from today instead, use Fork now.", classes=["ds-small"])
-        with solara.v.ExpansionPanels(accordion=True, multiple=False):
-            for group, group_levers in levers.by_group().items():
+        # only the open group's controls are built: the page walks every element it has on each
+        # month's redraw (reacton renders from the root), and the closed groups' some ninety
+        # widgets cost a fifth of a month's redraw; a group's controls appear as it opens
+        with solara.v.ExpansionPanels(accordion=True, multiple=False, v_model=open_group,
+                                      on_v_model=set_open_group):
+            for index, (group, group_levers) in enumerate(levers.by_group().items()):
                 with solara.v.ExpansionPanel():
                     solara.v.ExpansionPanelHeader(children=[group])
                     with solara.v.ExpansionPanelContent():
-                        for lever in group_levers:
-                            LeverControl(ctx, target, lever, levers.current(settings, lever.key)).key(
-                                f"{target}-{lever.key}")
+                        for lever in group_levers if index == open_group else ():
+                            key = f"{target}-{lever.key}"
+                            LeverControl(ctx, target, lever, levers.current(settings, lever.key),
+                                         spoke, spoke.value == key).key(key)

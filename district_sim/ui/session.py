@@ -42,9 +42,14 @@ from ..whatif import LineRecord, MarkerAt, WhatIf, changed_settings, from_page
 from . import levers
 
 LEFT, RIGHT = "left", "right"
-#: Okabe-Ito colours (readable by colour-blind viewers): left, right, then branches.
+#: Colours readable by colour-blind viewers (Okabe-Ito's and Paul Tol's palettes): left, right,
+#: then branches. Each is at least 3:1 (WCAG's figure for lines) against the charts' cells, white
+#: and the dark theme's #121212 (page.css), so no line fades into one of them: Okabe-Ito's orange
+#: (#E69F00, 2.3:1 on white), sky blue (#56B4E9, 2.3:1 on white) and Tol's wine (#882255, 2.1:1 on
+#: the dark cells) did; Tol's ochre (#997700), light blue (#6699CC) and purple (#AA4499) took
+#: their places.
 COLORS = {LEFT: "#D55E00", RIGHT: "#0072B2"}
-BRANCH_COLORS = ("#CC79A7", "#009E73", "#E69F00", "#56B4E9", "#999933", "#882255")
+BRANCH_COLORS = ("#CC79A7", "#009E73", "#997700", "#6699CC", "#999933", "#AA4499")
 MAX_BRANCHES = 4
 MAX_MONTHS = 400  # 40 school years: the page stops playing there
 
@@ -198,6 +203,10 @@ class Comparison(SchoolTime, mesa.Model):
         self.note = ""
         #: The classroom demonstration's current caption (empty outside it).
         self.caption = ""
+        #: The month the page's opening runs both sides to, while it runs (0: no opening running;
+        #: set by controls.Playback): before its first month the explanation says the page is
+        #: running, not "Press Play".
+        self.opening = 0
 
     # --- building ---------------------------------------------------------------------------
 

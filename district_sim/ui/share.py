@@ -19,6 +19,7 @@ from ..settings import SettingsError
 from ..whatif import WhatIf
 from . import exports
 from .context import Ctx
+from .controls import Size
 from .session import Comparison
 
 #: Where this card's messages show (``Ctx.message``).
@@ -103,6 +104,8 @@ def ExportCard(ctx: Ctx):
             return
         with ctx.render_context:
             ctx.model.set(opened)
+            if ctx.playback is not None:   # Reset rebuilds what is shown: the opened what-if's size
+                ctx.playback.size.set(Size.of(opened))
             ctx.changed(opened.note, PLACE)
 
     with solara.Card("Save and share", margin=0, classes=["ds-share"]), solara.Column(gap="6px"):

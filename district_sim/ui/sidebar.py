@@ -3,7 +3,7 @@
 Time (``controls``), the classroom demonstration, the districts' scenarios and seed, shocks,
 forks, levers and exports, one card each; ``SessionPanel`` lays them out and runs the
 classroom demonstration. Each card shows the message of what was done in it (an error
-included) next to the control that caused it: ``Status(ctx, place)``."""
+included) next to the control that caused it: ``context.Status(ctx, place)``."""
 
 from __future__ import annotations
 
@@ -14,22 +14,11 @@ import solara
 
 from ..scenarios import list_scenarios
 from . import classroom, controls, levers
-from .context import Ctx, district_items
+from .context import MENU, Ctx, Status, district_items
+from .island import Island
 from .lever_card import LeversCard
 from .session import LEFT, MAX_BRANCHES, RIGHT, SHOCK_BUTTONS
 from .share import ExportCard
-
-
-@solara.component
-def Status(ctx: Ctx, place: str = ""):
-    """The last action's message, if it was taken at ``place`` (the card showing it)."""
-    text, kind = ctx.message(place)
-    if not text:
-        return
-    if kind == "error":
-        solara.Error(text, dense=True, classes=["ds-error", f"ds-error-{place or 'page'}"])
-    else:
-        solara.Success(text, dense=True, classes=["ds-ok", f"ds-ok-{place or 'page'}"])
 
 
 @solara.component
@@ -86,7 +75,8 @@ def ShocksCard(ctx: Ctx):
     if target not in [i["value"] for i in items]:
         target = "all"
     with solara.Card("Shocks, now", margin=0):
-        solara.v.Select(label="Inject into", items=items, v_model=target, on_v_model=set_target, dense=True)
+        solara.v.Select(label="Inject into", items=items, v_model=target, on_v_model=set_target, dense=True,
+                        menu_props=MENU)
         with solara.Column(gap="4px"):
             for kind, spec in SHOCK_BUTTONS.items():
                 solara.Button(spec.label, on_click=lambda kind=kind: ctx.act(
@@ -110,10 +100,10 @@ def ForkCard(ctx: Ctx):
         solara.Text("Copy a district as it stands into a branch and change one lever there: both "
                     "futures start from the same point and meet the same luck.", classes=["ds-small"])
         solara.v.Select(label="District", items=district_items(c), v_model=source, on_v_model=set_source,
-                        dense=True)
+                        dense=True, menu_props=MENU)
         solara.v.Select(label="Lever", items=[{"text": f"{lv.group}: {lv.label}", "value": lv.key}
                                               for lv in levers.LEVERS],
-                        v_model=lever_key, on_v_model=set_lever_key, dense=True)
+                        v_model=lever_key, on_v_model=set_lever_key, dense=True, menu_props=MENU)
         current = levers.current(c.lines[source].settings, lever_key)
         solara.InputText(f"New value (now {current:g})", value=text, on_value=set_text,
                          continuous_update=True, classes=["ds-fork-value"])
@@ -155,7 +145,14 @@ def SessionPanel(model: solara.Reactive, demo: solara.Reactive, playback: contro
     with solara.Sidebar(), solara.Column(gap="8px", classes=["ds-session"]):
         Status(ctx)
         if playback is not None:
-            controls.ControlsCard(playback)
+            controls.ControlsCard(playback)   # follows the month: in the page's own render
+        Island(lambda: ActionCards(ctx))      # the rest changes only when acted on
+
+
+@solara.component
+def ActionCards(ctx: Ctx):
+    """The cards a user acts with (rendered as an island: a month's redraw does not walk them)."""
+    with solara.Column(gap="8px"):
         DemoCard(ctx)
         DistrictsCard(ctx)
         ShocksCard(ctx)

@@ -1,8 +1,11 @@
 """What every browser test shares: Debian's chromium driven by Playwright against `solara run`.
 
-The server runs on a free loopback port (one per test module), with Solara's page scripts
-from the local cache (``.ci/solara-assets``). Page errors (uncaught exceptions, console
-errors) fail the test. ``drive`` holds the helpers that use the page as a user does.
+One server for the whole session runs on a free loopback port, with Solara's page scripts
+from the local cache (``.ci/solara-assets``); each test gets its own tab (its own districts).
+The ``ui`` tab opens at month 0 (``?year=0``, as a link to the page may ask: ``ui.address``),
+so a test starts from where a class would, without waiting for the opening run to year 10;
+the tests of the opening load the page's plain address. Page errors (uncaught exceptions,
+console errors) fail the test. ``drive`` holds the helpers that use the page as a user does.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from district_sim.ui import server  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 TIMEOUT = 30_000  # ms
+#: The page at month 0: its address asks for no opening run (``ui.address``).
+AT_MONTH_0 = "?year=0"
 
 
 def pytest_collection_modifyitems(items):
@@ -45,7 +50,7 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1700, "height": 1250}, "accept_downloads": True}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def ui_url(tmp_path_factory):
     if not server.assets_ready():
         pytest.fail(f"Solara's page scripts are not cached in {server.assets_dir()}: run .ci/solara-assets")
@@ -65,14 +70,25 @@ def ui_url(tmp_path_factory):
         log.close()
 
 
-@pytest.fixture
-def ui(page, ui_url):
-    """A fresh page (its own districts), with errors collected."""
+def _tab(page, url: str):
+    """A tab on ``url`` with its page errors collected; the test fails if any came."""
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
     page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
     page.set_default_timeout(TIMEOUT)
-    page.goto(ui_url)
+    page.goto(url)
     page.wait_for_selector(".ds-chart-achievement svg[data-months]")
     yield page
     assert errors == []
+
+
+@pytest.fixture
+def ui(page, ui_url):
+    """A fresh page at month 0 (its own districts), with errors collected."""
+    yield from _tab(page, ui_url + AT_MONTH_0)
+
+
+@pytest.fixture
+def ui_opening(page, ui_url):
+    """A fresh page at its plain address: it opens by running both sides to year 10."""
+    yield from _tab(page, ui_url)

@@ -96,6 +96,33 @@ def test_the_page_opens_on_both_sides_run_to_year_ten_with_bands(page, ui_url):
     assert errors == []
 
 
+#: Records, from the first paint on, every state of the explain panel's headline beside the
+#: app bar's clock: what a viewer reads while the opening runs.
+RECORD_EXPLAIN = """
+window.__explainSeen = [];
+new MutationObserver(() => {
+  const headline = document.querySelector('.ds-explain .ds-headline');
+  const clock = document.querySelector('.ds-bar-now');
+  if (!headline || !clock) return;
+  const seen = window.__explainSeen, now = [headline.innerText, clock.innerText];
+  const last = seen[seen.length - 1];
+  if (!last || last[0] !== now[0] || last[1] !== now[1]) seen.push(now);
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
+
+def test_while_the_opening_runs_the_explain_panel_never_asks_for_play(page, ui_url):
+    page.add_init_script(RECORD_EXPLAIN)
+    page.goto(ui_url)
+    wait_opening(page)
+    seen = page.evaluate("() => window.__explainSeen")
+    running = [headline for headline, clock in seen if clock.startswith("running to year 10")]
+    assert running, seen                                   # the panel was read during the opening
+    assert not [h for h in running if "Press Play" in h or "Step a month" in h], seen
+    assert all(h.startswith("Month 0: both districts start") or "achievement" in h for h in running), seen
+    assert "ahead of" in page.locator(".ds-explain .ds-headline").first.inner_text()   # year 10's gap
+
+
 def wait_until(page, condition, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -107,7 +134,6 @@ def wait_until(page, condition, timeout: float = 30.0) -> None:
 
 
 def test_pause_at_the_fastest_speed_stops_the_months_within_300_ms(ui):
-    wait_opening(ui)
     click(ui, "1 ms")
     click(ui, "Play")
     ui.wait_for_timeout(1000)
@@ -137,15 +163,14 @@ def test_pause_at_the_fastest_speed_stops_the_months_within_300_ms(ui):
 
 
 def test_at_the_400_month_cap_the_controls_say_why_they_stopped(ui):
-    wait_opening(ui)
     for name in ("students", "schools", "replicates"):
         set_size_to_lowest(ui, name)
     for words in ("Students in each district: 2,000", "Schools in each district: 4",
                   "Runs of each side, for the 95% bands: 1"):
         ui.locator(".ds-size-label", has_text=words).wait_for()
     click(ui, "Reset")
-    wait_until(ui, lambda: months(ui) == 0)
-    assert ui.locator(CHART).get_attribute("data-replicates") == "1"
+    ui.locator(CHART + '[data-replicates="1"]').wait_for()    # the new size, at month 0
+    assert months(ui) == 0
     step_years(ui, 40)
     assert months(ui) == 400
     cap = ui.locator(".ds-cap")
@@ -164,7 +189,6 @@ def test_at_the_400_month_cap_the_controls_say_why_they_stopped(ui):
 
 
 def test_a_bad_fork_value_shows_its_message_inside_the_fork_card_in_view(ui):
-    wait_opening(ui)
     card = ui.locator(".v-card", has=ui.get_by_role("button", name="Fork", exact=True))
     card.scroll_into_view_if_needed()
     ui.locator(".ds-fork-value input").fill("lots")
@@ -185,7 +209,6 @@ def test_a_bad_fork_value_shows_its_message_inside_the_fork_card_in_view(ui):
 @pytest.mark.filterwarnings("ignore")
 def test_the_demo_pauses_play_and_scrolls_to_the_chart_a_beat_names(ui):
     ui.set_viewport_size({"width": 1024, "height": 768})     # charts one under another
-    wait_opening(ui)
     click(ui, "Play")
     button(ui, "Pause").wait_for()
     click(ui, "Classroom demo (5 min)")
@@ -200,3 +223,23 @@ def test_the_demo_pauses_play_and_scrolls_to_the_chart_a_beat_names(ui):
     title = ui.locator(".ds-chart-initiatives svg title").first.text_content()
     assert title == "Initiatives and implementation depth"
     assert months(ui) == 6
+
+
+# --- what a link to the page asks for (ui.address) -------------------------------------------------
+
+
+def test_a_link_sets_the_opening_and_the_size_and_a_bad_one_says_what_it_takes(page, ui_url):
+    page.set_default_timeout(30_000)
+    page.goto(ui_url + "?year=2&students=2000&schools=4&runs=3")
+    page.locator(".ds-clock", has_text="ran to year 2").wait_for()
+    assert months(page) == 20
+    assert page.locator(CHART).get_attribute("data-replicates") == "3"
+    page.locator(".ds-size-label", has_text="Students in each district: 2,000").wait_for()
+    assert page.locator(".ds-address-problem").count() == 0
+    page.goto(ui_url + "?year=0&runs=500")
+    problem = page.locator(".ds-address-problem")
+    problem.wait_for()
+    assert problem.count() == 1
+    assert "runs (of each side) must be a whole number between 1 and 50, got 500" in problem.inner_text()
+    assert page.locator(CHART).get_attribute("data-replicates") == "10"    # the default, not a guess
+    assert months(page) == 0

@@ -15,10 +15,8 @@ import re
 
 import pytest
 
-from .conftest import TIMEOUT
-from .drive import SHOTS, months, step_years
-
-PlaywrightTimeout = pytest.importorskip("playwright.sync_api").TimeoutError
+from .conftest import AT_MONTH_0, TIMEOUT
+from .drive import SHOTS, click, months, step_years
 
 #: Every <text> of the SVGs matching a selector: its size on screen (CSS px) and its words.
 TEXT_SIZES = """sel => [...document.querySelectorAll(sel)].flatMap(svg => {
@@ -101,7 +99,7 @@ def not_in_view(page, selector: str) -> str:
 
 @pytest.mark.parametrize("size", [(1440, 900), (1024, 768)], ids=["1440x900", "1024x768"])
 def test_pelp_diagram_text_is_at_least_12_px(browser, ui_url, size):
-    with sized_page(browser, ui_url, *size) as page:
+    with sized_page(browser, ui_url + AT_MONTH_0, *size) as page:
         page.wait_for_selector("svg.pelp")
         sizes = text_sizes(page, "svg.pelp")
         words = " ".join(s["text"] for s in sizes)
@@ -117,7 +115,7 @@ def presenting(page) -> bool:
 
 
 def test_presenter_mode_hides_the_sidebar_and_enlarges_the_charts_at_1024x768(browser, ui_url):
-    with sized_page(browser, ui_url, 1024, 768) as page:
+    with sized_page(browser, ui_url + "?year=5", 1024, 768) as page:   # the screenshot shows 5 years
         before = min(s["px"] for s in text_sizes(page, ".ds-chart svg"))
         assert sidebar_width(page) > 200
         page.get_by_role("button", name="Present", exact=True).click()
@@ -136,8 +134,7 @@ def test_presenter_mode_hides_the_sidebar_and_enlarges_the_charts_at_1024x768(br
         assert widths and min(widths) >= 3                           # lines a room can see
         explain = page.locator(".ds-explain").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
         assert explain >= 20
-        with contextlib.suppress(PlaywrightTimeout):    # let the opening run draw some years
-            wait_months(page, 50, timeout=20_000)
+        wait_months(page, 50, timeout=30_000)          # the opening has drawn five years
         page.locator(".ds-chart-achievement").evaluate("c => c.scrollIntoView({block: 'end'})")
         page.wait_for_timeout(300)
         SHOTS.mkdir(parents=True, exist_ok=True)
@@ -147,6 +144,52 @@ def test_presenter_mode_hides_the_sidebar_and_enlarges_the_charts_at_1024x768(br
         page.get_by_role("button", name="Leave presenter mode", exact=True).click()
         page.wait_for_function(f"({SIDEBAR_WIDTH})() > 200")
         assert not presenting(page)
+
+
+# --- the sidebar ----------------------------------------------------------------------------
+
+#: The open select menu's box, the sidebar's, and each item's title: its width and how wide
+#: its text would be on one line (wider: cut).
+MENU_BOXES = """() => {
+  const menu = document.querySelector('.v-menu__content.menuable__content__active');
+  const drawer = document.querySelector('.v-navigation-drawer').getBoundingClientRect();
+  return {menu: menu.getBoundingClientRect().toJSON(), drawer: drawer.toJSON(),
+          contentClass: menu.className,
+          items: [...menu.querySelectorAll('.v-list-item__title')].map(t => ({
+            text: t.textContent, height: t.getBoundingClientRect().height,
+            cut: t.scrollWidth > t.clientWidth + 1}))};
+}"""
+
+
+def select_menu(page, label: str) -> dict:
+    """Open the sidebar's select labelled ``label``; its menu's boxes (MENU_BOXES); close it."""
+    named = page.locator("label", has_text=re.compile(f"^{label}$"))
+    select = page.locator(".ds-session .v-select", has=named)
+    select.scroll_into_view_if_needed()
+    select.locator(".v-select__slot").click()
+    page.locator(".v-menu__content.menuable__content__active .v-list-item").first.wait_for()
+    page.wait_for_timeout(400)                   # the menu's opening transition ends
+    boxes = page.evaluate(MENU_BOXES)
+    page.keyboard.press("Escape")
+    page.locator(".v-menu__content.menuable__content__active").wait_for(state="detached")
+    return boxes
+
+
+def test_a_long_branch_name_wraps_in_the_fork_and_shocks_menus_within_the_sidebar(ui):
+    step_years(ui, 1)
+    ui.locator(".ds-fork-value input").fill("0.5")
+    click(ui, "Fork")
+    ui.locator('.ds-chart-achievement polyline[data-line="branch1"]').first.wait_for(state="attached")
+    for label in ("District", "Lever", "Inject into"):
+        boxes = select_menu(ui, label)
+        menu, drawer = boxes["menu"], boxes["drawer"]
+        assert "ds-select-menu" in boxes["contentClass"], label
+        assert menu["width"] <= 361 and menu["x"] + menu["width"] <= drawer["x"] + drawer["width"] + 1, label
+        assert not [i["text"] for i in boxes["items"] if i["cut"]], label
+        if label != "Lever":                     # the branch's name is long: it takes two lines
+            branch = next(i for i in boxes["items"] if i["text"].startswith("Branch:"))
+            shortest = min(i["height"] for i in boxes["items"])
+            assert branch["height"] > 1.5 * shortest, (label, branch)
 
 
 # --- dark mode ------------------------------------------------------------------------------
@@ -193,27 +236,36 @@ def csv_rows(page) -> list[dict]:
         return list(csv.DictReader(line for line in f if not line.startswith("#")))
 
 
+def month_x(page, chart: str, month: int) -> tuple[float, float]:
+    """Where on screen ``month`` of a chart lies (its time axis read off the drawing's own plot
+    box, as the x axis's labels place it), a third of the way down the plots."""
+    page.locator(f".ds-chart-{chart}").scroll_into_view_if_needed()
+    return page.evaluate("""([sel, month]) => {
+        const svg = document.querySelector(sel + ' svg[data-plot]');
+        const [left, top, width, height] = svg.dataset.plot.split(' ').map(Number);
+        const m = svg.getScreenCTM(), years = Number(svg.dataset.years);
+        return [m.a * (left + width * month / (years * 10)) + m.e, m.d * (top + height * 0.3) + m.f];
+    }""", [f".ds-chart-{chart}", month])
+
+
 def hover_tip(page, chart: str, month: int) -> tuple[str, float]:
-    """Move the mouse onto ``month`` of a chart, as a user does: the tooltip of what is under
-    the pointer, and how strongly that month is shaded."""
-    column = page.locator(f'.ds-chart-{chart} rect[data-month="{month}"]')
-    column.scroll_into_view_if_needed()
-    box = column.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.3
-    page.mouse.move(x, y)
-    return page.evaluate("""([x, y]) => {
-        const hit = document.elementFromPoint(x, y)?.closest('.ds-hover rect');
-        if (!hit) return ['', 0];
-        return [hit.querySelector('title').textContent, parseFloat(getComputedStyle(hit).fillOpacity)];
-    }""", [x, y])
+    """Move the mouse onto ``month`` of a chart, as a user does: the tip shown beside the
+    pointer, and how far (px) the month's line is from the pointer."""
+    x, y = month_x(page, chart, month)
+    page.mouse.move(x - 40, y)
+    page.mouse.move(x, y, steps=4)
+    tip = page.locator(f".ds-chart-{chart} .ds-tip")
+    tip.wait_for()
+    line = page.locator(f".ds-chart-{chart} .ds-tip-line").bounding_box()
+    return tip.inner_text(), abs(line["x"] - x)
 
 
 def test_hovering_a_chart_shows_the_month_and_each_line_with_its_interval(ui):
     if months(ui) < 20:
         step_years(ui, 2)
     month = 15                                   # year 2, month 5 (ten school months a year)
-    tip, shade = hover_tip(ui, "achievement", month)
-    assert shade > 0                             # the hovered month is shaded
+    tip, off = hover_tip(ui, "achievement", month)
+    assert off < 2                               # the hovered month is marked by a line
     first, *lines = tip.splitlines()
     assert first.startswith("year 2, month 5")
     assert len(lines) == 2                       # both districts
@@ -225,6 +277,12 @@ def test_hovering_a_chart_shows_the_month_and_each_line_with_its_interval(ui):
     assert mean == pytest.approx(float(row["achievement"]), abs=0.0006)
     assert low == pytest.approx(float(row["achievement_low"]), abs=0.0006)
     assert high == pytest.approx(float(row["achievement_high"]), abs=0.0006)
+    click(ui, "Step a month")                    # the tip follows the pointer after a redraw
+    x, y = month_x(ui, "achievement", 18)
+    ui.mouse.move(x, y, steps=4)
+    ui.locator(".ds-chart-achievement .ds-tip", has_text="year 2, month 8").wait_for()
+    ui.mouse.move(5, 5)                          # away from the chart: the tip goes
+    ui.locator(".ds-chart-achievement .ds-tip").wait_for(state="detached")
 
 
 # --- Solara's badge -------------------------------------------------------------------------
@@ -241,7 +299,63 @@ def test_nothing_covers_the_corners_of_the_charts(ui):
 # --- the page at 1024x768 -------------------------------------------------------------------
 
 def test_at_1024x768_the_explain_panel_and_a_chart_are_in_view_with_the_sidebar_open(browser, ui_url):
-    with sized_page(browser, ui_url, 1024, 768) as page:
+    with sized_page(browser, ui_url + AT_MONTH_0, 1024, 768) as page:
         assert sidebar_width(page) > 200
         assert not_in_view(page, ".ds-explain-panel") == ""
         assert not_in_view(page, ".ds-chart-achievement") == ""
+
+
+#: The app bar's buttons that are drawn outside its box, each as its text and box; and whether
+#: the bar's month is cut.
+BAR_SPILL = """() => {
+  const bar = document.querySelector('header').getBoundingClientRect();
+  const out = [...document.querySelectorAll('header .v-btn')]
+    .filter(b => b.getClientRects().length)
+    .map(b => ({text: b.textContent.trim(), box: b.getBoundingClientRect().toJSON()}))
+    .filter(({box}) => box.top < bar.top - 0.5 || box.bottom > bar.bottom + 0.5
+                       || box.left < bar.left - 0.5 || box.right > bar.right + 0.5);
+  const now = document.querySelector('.ds-bar-now');
+  return {out, cut: now.scrollWidth > now.clientWidth + 1, now: now.textContent};
+}"""
+
+
+def test_at_1024x768_every_app_bar_button_lies_inside_the_app_bar(browser, ui_url):
+    with sized_page(browser, ui_url, 1024, 768) as page:          # the opening: its long clock
+        page.locator(".ds-bar-now", has_text="running to year 10").wait_for()
+        for state in ("opening", "presenting"):
+            spill = page.evaluate(BAR_SPILL)
+            assert spill["out"] == [], (state, spill)
+            assert not spill["cut"], (state, spill["now"])       # the title gives way, not the month
+            if state == "opening":
+                page.get_by_role("button", name="Present", exact=True).click()
+                page.get_by_role("button", name="Leave presenter mode", exact=True).wait_for()
+                page.wait_for_timeout(300)
+        click(page, "❚❚")                                        # pause the opening
+        page.locator(".ds-bar-now", has_text="running to").wait_for(state="detached")
+        assert page.evaluate(BAR_SPILL)["out"] == []
+
+
+#: The sidebar's width and where the main area's charts start, with something 700 px wide put
+#: in the sidebar (as a long line would be: whatever it holds), then taken out again.
+SIDEBAR_WITH_WIDE_CONTENT = """async () => {
+  const drawer = document.querySelector('.v-navigation-drawer');
+  const main = () => document.querySelector('.ds-dashboard').getBoundingClientRect().left;
+  const before = {width: drawer.getBoundingClientRect().width, main: main()};
+  const wide = document.createElement('div');
+  wide.style.cssText = 'width: 700px; height: 4px; flex: none';
+  drawer.querySelector('.v-navigation-drawer__content').appendChild(wide);
+  await new Promise(r => setTimeout(r, 500));
+  const after = {width: drawer.getBoundingClientRect().width, main: main()};
+  wide.remove();
+  return {before, after};
+}"""
+
+
+@pytest.mark.parametrize("width", [1024, 1440, 1920, 2560])
+def test_the_sidebar_is_400_px_wide_at_any_window_from_1024_px(browser, ui_url, width):
+    with sized_page(browser, ui_url + AT_MONTH_0, width, 900) as page:
+        found = page.evaluate(SIDEBAR_WITH_WIDE_CONTENT)
+        for when, box in found.items():
+            assert box["width"] == 400, (when, box)
+            assert 400 <= box["main"] <= 440, (when, box)       # the charts start right of it
+

@@ -17,14 +17,13 @@ from .test_controls import CHART, OPENING, months, step_years, wait_opening
 
 @pytest.fixture
 def fresh(ui):
-    """The page after its opening, Reset to month 0 (paused), where these tests start."""
-    wait_opening(ui)
-    click(ui, "Reset")
-    ui.wait_for_function(f"() => document.querySelector('{CHART}').dataset.months === '0'")
+    """The page at month 0 (paused), where these tests start."""
+    assert months(ui) == 0
     return ui
 
 
-def test_page_opens_at_year_ten_with_both_strategies_and_saves_the_default_screenshot(ui):
+def test_page_opens_at_year_ten_with_both_strategies_and_saves_the_default_screenshot(ui_opening):
+    ui = ui_opening
     wait_opening(ui)
     assert months(ui) == OPENING
     assert points(ui, "left") == points(ui, "right") == OPENING
@@ -41,13 +40,23 @@ def test_page_opens_at_year_ten_with_both_strategies_and_saves_the_default_scree
     assert points(ui, "left") == points(ui, "right") == 40
 
 
+def still(page, quiet_ms: int = 1000) -> int:
+    """The month the page rests at: the one shown, once nothing has changed for ``quiet_ms``."""
+    last, since = months(page), 0
+    while since < quiet_ms:
+        page.wait_for_timeout(100)
+        now = months(page)
+        since, last = (since + 100, now) if now == last else (0, now)
+    return last
+
+
 def test_play_advances_both_charts(fresh):
     ui = fresh
     click(ui, "Play")
     wait_months(ui, 4)
     click(ui, "Pause")
-    ui.wait_for_timeout(500)   # a month in progress finishes
-    n = months(ui)
+    ui.get_by_role("button", name="Play", exact=True).wait_for()
+    n = still(ui)              # a month in progress finishes and is drawn
     assert n >= 4
     assert points(ui, "left") == points(ui, "right") == n
     for key in ("practice", "coherence", "initiatives", "fatigue", "budget"):

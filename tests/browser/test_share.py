@@ -8,6 +8,7 @@ import csv
 import io
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,9 @@ from .drive import click
 
 CHARTS = ".ds-chart"
 DISTRICT_SIM = Path(sys.executable).with_name("district-sim")
-OPENING = 100   # the page opens by running both sides to year 10 (controls.OPENING_MONTHS)
+#: The second tab opens by running both sides to this year (its address asks: ui.address), so
+#: the what-if opens onto a page that has run on, not a fresh one.
+OPENED_AT = 3
 #: The achievement chart's own SVG (it may hold others, for hover values), which says its month.
 CLOCK = ".ds-chart-achievement svg[data-chart]"
 
@@ -39,18 +42,16 @@ def step_years(page, years: int) -> None:
         wait_months(page, start + 10 * (i + 1))
 
 
-def wait_opening(page) -> None:
-    """Wait until the page's opening run to year 10 has ended (as test_controls does)."""
-    wait_months(page, OPENING)
-    page.locator(".ds-clock", has_text="ran to year 10").wait_for(timeout=60_000)
+def wait_opening(page, year: int) -> None:
+    """Wait until the page's opening run to ``year`` has ended (as test_controls does)."""
+    wait_months(page, 10 * year)
+    page.locator(".ds-clock", has_text=f"ran to year {year}").wait_for(timeout=60_000)
 
 
 @pytest.fixture
 def fresh(ui):
-    """The page after its opening, Reset to month 0 (paused): where a group starts its story."""
-    wait_opening(ui)
-    click(ui, "Reset")
-    ui.wait_for_function(f"() => document.querySelector('{CLOCK}').dataset.months === '0'")
+    """The page at month 0 (paused): where a group starts its story."""
+    assert months(ui) == 0
     return ui
 
 
@@ -86,9 +87,9 @@ def fresh_page(ui, url: str):
     other.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
     other.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
     other.set_default_timeout(TIMEOUT)
-    other.goto(url)
+    other.goto(url + f"?year={OPENED_AT}")   # a page that has run on: opening replaces all of it
     other.wait_for_selector(CLOCK)
-    wait_opening(other)
+    wait_opening(other, OPENED_AT)
     return other, errors
 
 
@@ -206,3 +207,47 @@ def test_a_bad_file_gets_one_plain_message_and_the_page_is_unchanged(fresh, tmp_
     assert chart_svgs(ui) == before and months(ui) == 10
     click(ui, "Step a month")
     wait_months(ui, 11)
+
+
+#: A what-if of another size than the page's (10,000 students, 20 schools, 10 runs): small, quick.
+SMALL_WHAT_IF = """version = 1
+title = "A small district"
+seed = 4
+replicates = 3
+months = 10
+
+[lines.left]
+scenario = "fragmented"
+
+[lines.left.levers]
+"district.students" = 3000
+"district.schools" = 6
+
+[lines.right]
+scenario = "focused"
+
+[lines.right.levers]
+"district.students" = 3000
+"district.schools" = 6
+"""
+
+
+def test_reset_after_opening_a_what_if_of_another_size_rebuilds_at_its_size(fresh, tmp_path):
+    ui = fresh
+    story = tmp_path / "small.toml"
+    story.write_text(SMALL_WHAT_IF)
+    open_file(ui, story)
+    ui.locator(".ds-whatif-ok", has_text="Opened “A small district”").wait_for()
+    wait_months(ui, 10)
+    for name, shown in (("students", "3,000"), ("schools", "6"), ("replicates", "3")):
+        assert f": {shown} " in ui.locator(f".ds-size-{name} .ds-size-label").inner_text() + " ", name
+    assert ui.locator(".ds-size-pending").count() == 0       # the size shown is the size run
+    click(ui, "Reset")
+    ui.wait_for_function(f"() => Number(document.querySelector('{CLOCK}')?.dataset.months) === 0")
+    _, saved = download(ui, "Save what-if (TOML)")
+    after = tomllib.loads(saved.decode())
+    assert after["replicates"] == 3 and after["seed"] == 4 and after["months"] == 0
+    for side in ("left", "right"):
+        assert after["lines"][side]["levers"]["district.students"] == 3000
+        assert after["lines"][side]["levers"]["district.schools"] == 6
+

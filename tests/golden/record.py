@@ -143,11 +143,27 @@ def fingerprints() -> dict[str, str]:
     return out
 
 
+#: The libraries whose arithmetic the fingerprints depend on: a new release may move the last
+#: bits of a sum or of a random draw's transform without any change to this project (the
+#: fingerprints of 3e97b5a, recorded with earlier releases, all moved under numpy 2.5.5,
+#: pandas 3.1.1, scipy 1.18.1 and mesa 3.5.1).
+LIBRARIES = ("numpy", "pandas", "scipy", "mesa", "pyarrow")
+
+
+def libraries() -> dict[str, str]:
+    """Python's and each of LIBRARIES' version, as installed."""
+    from importlib.metadata import version
+
+    found = {"python": sys.version.split()[0]}
+    found.update({name: version(name) for name in LIBRARIES})
+    return found
+
+
 if __name__ == "__main__":
     import subprocess
 
     commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
                             cwd=HERE).stdout.strip()
-    result = {"commit": commit, "hashes": fingerprints()}
+    result = {"commit": commit, "libraries": libraries(), "hashes": fingerprints()}
     (HERE / "hashes.json").write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
     print(f"{len(result['hashes'])} fingerprints from {commit}", file=sys.stderr)
